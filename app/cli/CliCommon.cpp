@@ -1,0 +1,135 @@
+#include "CliCommon.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace patchead::cli {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+std::atomic<bool> &cancelRequested()
+{
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+
+void onSignal(int)
+{
+    // Only a lock-free atomic store is async-signal-safe here.
+    cancelRequested().store(true);
+}
+
+} // namespace
+
+void installCancelHandlers()
+{
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+}
+
+QString defaultModelPath()
+{
+    const QString folderName = QStringLiteral("mobilenet_v2");
+    QStringList candidates;
+    const QString fromEnvironment = qEnvironmentVariable("PATCHEAD_MODEL_DIR");
+    if (!fromEnvironment.isEmpty())
+        candidates << QDir(fromEnvironment).filePath(folderName);
+    candidates << QDir(QStringLiteral(PATCHEAD_BUILD_MODEL_DIR)).filePath(folderName);
+    candidates << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/patchead/models/") + folderName);
+    for (const QString &candidate : candidates) {
+        if (QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("manifest.json"))))
+            return QDir(candidate).filePath(QStringLiteral("manifest.json"));
+    }
+    return QDir(candidates.front()).filePath(QStringLiteral("manifest.json"));
+}
+
+void addEncoderOptions(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Encoder manifest.json or its folder (default: the prepared MobileNetV2)."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("device"), QStringLiteral("Where the encoder runs: auto, cpu, cuda or cuda:N (default auto)."), QStringLiteral("device"), QStringLiteral("auto")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("LibTorch intra-op threads (default: number of cores)."), QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("layers"), QStringLiteral("Comma-separated encoder layers (default: the manifest's default layers)."), QStringLiteral("names")});
+    parser.addOption({QStringLiteral("resolution"), QStringLiteral("Encoder input side in pixels (default: the manifest's size)."), QStringLiteral("px"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("alignment"), QStringLiteral("Rotated and mirrored reference copies: off, auto or always (default auto)."), QStringLiteral("mode"), QStringLiteral("auto")});
+    parser.addOption({QStringLiteral("rotation-step"), QStringLiteral("Rotation step of the alignment copies in degrees: 45 or 90 (default 45)."), QStringLiteral("deg"), QStringLiteral("45")});
+    parser.addOption({QStringLiteral("no-flips"), QStringLiteral("Never add mirrored reference copies.")});
+    parser.addOption({QStringLiteral("neighbourhood"), QStringLiteral("Patch neighbourhood averaged before scoring: 1, 3 or 5 (default 3)."), QStringLiteral("k"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("image-score"), QStringLiteral("Image score rule: top-fraction-mean or max (default top-fraction-mean)."), QStringLiteral("rule"), QStringLiteral("top-fraction-mean")});
+    parser.addOption({QStringLiteral("top-fraction"), QStringLiteral("Fraction of patches averaged into the image score (default 0.01)."), QStringLiteral("f"), QStringLiteral("0.01")});
+    parser.addOption({QStringLiteral("sigma"), QStringLiteral("Gaussian smoothing of anomaly maps in encoder input pixels (default 4)."), QStringLiteral("px"), QStringLiteral("4")});
+}
+
+bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments, int &exitCode)
+{
+    parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        err() << parser.errorText() << "\n\n" << parser.helpText();
+        err().flush();
+        exitCode = ExitUsage;
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        out().flush();
+        exitCode = ExitOk;
+        return false;
+    }
+    return true;
+}
+
+QString formatDuration(double seconds)
+{
+    if (seconds < 0)
+        return QStringLiteral("--");
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(seconds, 0, 'f', 1);
+    const auto whole = static_cast<qint64>(seconds + 0.5);
+    if (whole < 3600)
+        return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min").arg(whole / 3600).arg((whole % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+ProgressLine::ProgressLine(int step) : mTerminal(isatty(fileno(stderr)) != 0), mStep(step) {}
+
+void ProgressLine::update(const QString &text, bool force)
+{
+    ++mCount;
+    if (mTerminal) {
+        const int pad = std::max(0, mLastWidth - static_cast<int>(text.size()));
+        err() << '\r' << text << QString(pad, QLatin1Char(' '));
+        err().flush();
+        mLastWidth = static_cast<int>(text.size());
+    } else if (force || mCount % mStep == 0) {
+        err() << text << '\n';
+        err().flush();
+    }
+}
+
+void ProgressLine::finish()
+{
+    if (mTerminal && mLastWidth > 0) {
+        err() << '\n';
+        err().flush();
+    }
+    mLastWidth = 0;
+}
+
+} // namespace patchead::cli

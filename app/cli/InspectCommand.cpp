@@ -1,0 +1,180 @@
+// `patchead inspect`: few-shot inspection of a lot folder from the command line.
+#include "Commands.h"
+
+#include "CliCommon.h"
+#include "CliSettings.h"
+#include "common/Error.h"
+#include "inspection/LotInspection.h"
+#include "report/CsvExport.h"
+#include "scoring/Threshold.h"
+#include "store/LotStore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace patchead::cli {
+
+namespace {
+
+void addInspectOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QStringLiteral(
+        "Inspect a lot: score every part image against a few known-good reference images, "
+        "store each result in the lot database as it is produced, and write a CSV and heatmaps."));
+    parser.addOption({QStringLiteral("references"), QStringLiteral("Folder of known-good images, or one image; repeat to add more."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("lot"), QStringLiteral("Folder of part images to inspect."), QStringLiteral("folder")});
+    parser.addOption({QStringLiteral("db"), QStringLiteral("Lot database file (created when missing)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("name"), QStringLiteral("Lot name in the database (default: the lot folder's name). The same name resumes a lot."), QStringLiteral("name")});
+    parser.addOption({QStringLiteral("operator"), QStringLiteral("Operator name stored with the lot."), QStringLiteral("name")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Output folder for <lot>.csv and heatmaps/ (default: beside the database)."), QStringLiteral("folder")});
+    parser.addOption({QStringLiteral("csv"), QStringLiteral("CSV file of every part (default: <out>/<lot>.csv)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("heatmaps"), QStringLiteral("Folder of heatmap overlays (default: <out>/heatmaps)."), QStringLiteral("folder")});
+    parser.addOption({QStringLiteral("no-heatmaps"), QStringLiteral("Write no heatmap images.")});
+    parser.addOption({QStringLiteral("threshold"), QStringLiteral("Reject threshold on the raw image score (default: from the references' leave-one-out scores)."), QStringLiteral("score")});
+    parser.addOption({QStringLiteral("review-threshold"), QStringLiteral("Lower edge of the review band with --threshold (default: no band)."), QStringLiteral("score")});
+    parser.addOption({QStringLiteral("reject-margin"), QStringLiteral("Reject threshold above the largest leave-one-out score, as a fraction (default 0.10)."), QStringLiteral("f"), QStringLiteral("0.10")});
+    addEncoderOptions(parser);
+}
+
+QStringList referencePaths(const QStringList &arguments)
+{
+    QStringList paths;
+    for (const QString &argument : arguments) {
+        const QFileInfo info(argument);
+        if (info.isDir())
+            paths += LotInspection::listImages(argument);
+        else if (info.exists())
+            paths.append(info.absoluteFilePath());
+        else
+            throw SettingsError(QStringLiteral("Reference not found: %1").arg(argument));
+    }
+    return paths;
+}
+
+LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
+{
+    for (const QString &required : {QStringLiteral("references"), QStringLiteral("lot"), QStringLiteral("db")}) {
+        if (!parser.isSet(required))
+            throw SettingsError(QStringLiteral("--%1 is required; see --help.").arg(required));
+    }
+    LotRequest request;
+    request.lotFolder = QFileInfo(parser.value(QStringLiteral("lot"))).absoluteFilePath();
+    request.lotName = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
+                                                           : QFileInfo(request.lotFolder).fileName();
+    request.referencePaths = referencePaths(parser.values(QStringLiteral("references")));
+    request.operatorName = parser.value(QStringLiteral("operator"));
+    request.settings = settingsFromOptions(parser);
+    request.settings.threshold.rejectMargin = numberOption(parser, QStringLiteral("reject-margin"));
+    if (parser.isSet(QStringLiteral("threshold")))
+        request.settings.fixedRejectThreshold = numberOption(parser, QStringLiteral("threshold"));
+    if (parser.isSet(QStringLiteral("review-threshold")))
+        request.settings.fixedReviewThreshold = numberOption(parser, QStringLiteral("review-threshold"));
+    request.settings.validate();
+    if (!parser.isSet(QStringLiteral("no-heatmaps")))
+        request.heatmapFolder = parser.isSet(QStringLiteral("heatmaps")) ? parser.value(QStringLiteral("heatmaps"))
+                                                                         : QDir(outFolder).filePath(QStringLiteral("heatmaps"));
+    return request;
+}
+
+QString progressText(const LotProgress &progress)
+{
+    return QStringLiteral("[%1/%2] %3 failed to load | %4 elapsed | ETA %5 | %6")
+        .arg(progress.stored).arg(progress.total).arg(progress.failed)
+        .arg(formatDuration(progress.elapsedSeconds), formatDuration(progress.etaSeconds),
+             QFileInfo(progress.lastPart).fileName());
+}
+
+void printSummary(const LotSummary &summary, const QString &csvPath, const QString &heatmaps, const QString &db)
+{
+    const LotRecord &lot = summary.lot;
+    out() << "\nLot \"" << lot.name << "\" " << lot.status << ": " << summary.counts.total << " parts stored ("
+          << summary.scoredThisRun << " this run, " << summary.alreadyStored << " from earlier runs)\n";
+    out() << "  pass " << summary.counts.pass << ", review " << summary.counts.review << ", fail "
+          << summary.counts.fail << ", unreadable " << summary.counts.error << "\n";
+    out() << "  reject threshold " << QString::number(lot.rejectThreshold, 'g', 6) << ", review threshold "
+          << QString::number(lot.reviewThreshold, 'g', 6) << " (" << lot.thresholdRule << ")\n";
+    out() << "  alignment: " << summary.alignment.reason << "\n";
+    for (const RejectedInput &rejected : summary.rejectedReferences)
+        out() << "  reference skipped: " << rejected.path << ": " << rejected.reason << "\n";
+    if (summary.scoredThisRun > 0)
+        out() << "  time per part " << QString::number(summary.secondsPerPart * 1000.0, 'f', 1) << " ms\n";
+    out() << "  database " << db << "\n  CSV " << csvPath << "\n";
+    if (!heatmaps.isEmpty())
+        out() << "  heatmaps " << heatmaps << "\n";
+    out().flush();
+}
+
+void printFlaggedParts(const LotRecord &lot, const QVector<PartRecord> &parts)
+{
+    for (const PartRecord &part : parts) {
+        if (part.verdict == Verdict::Pass)
+            continue;
+        out() << "  " << verdictName(part.verdict).toUpper().leftJustified(7) << QFileInfo(part.path).fileName();
+        if (part.verdict == Verdict::Error)
+            out() << "  " << part.error << "\n";
+        else
+            out() << "  score " << QString::number(part.imageScore, 'f', 5) << " (normalised "
+                  << QString::number(normalisedScore(part.imageScore, lot.rejectThreshold), 'f', 3) << ")\n";
+    }
+}
+
+int exitCodeFor(const LotSummary &summary)
+{
+    if (summary.cancelled)
+        return ExitCancelled;
+    if (summary.counts.error > 0)
+        return ExitUnreadableParts;
+    return summary.counts.review + summary.counts.fail > 0 ? ExitFlagged : ExitOk;
+}
+
+} // namespace
+
+int runInspect(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    addInspectOptions(parser);
+    int exitCode = ExitOk;
+    if (!parseOrExplain(parser, arguments, exitCode))
+        return exitCode;
+
+    const QString db = QFileInfo(parser.value(QStringLiteral("db"))).absoluteFilePath();
+    const QString outFolder = parser.isSet(QStringLiteral("out")) ? parser.value(QStringLiteral("out"))
+                                                                  : QFileInfo(db).absolutePath();
+    const LotRequest request = requestFromOptions(parser, outFolder);
+    const QString csvPath = parser.isSet(QStringLiteral("csv")) ? parser.value(QStringLiteral("csv"))
+                                                                : QDir(outFolder).filePath(request.lotName + QStringLiteral(".csv"));
+    if (!QDir().mkpath(QFileInfo(csvPath).absolutePath()))
+        throw Error(QStringLiteral("Cannot create the output folder %1.").arg(QFileInfo(csvPath).absolutePath()));
+
+    std::unique_ptr<Encoder> encoder = encoderFromOptions(parser);
+    std::unique_ptr<LotStore> store = LotStore::open(db);
+    installCancelHandlers();
+
+    ProgressLine progressLine;
+    LotCallbacks callbacks;
+    callbacks.stageProgress = [&](const QString &stage, int done, int total) {
+        progressLine.update(QStringLiteral("Encoding %1: %2/%3").arg(stage).arg(done).arg(total), done == total);
+    };
+    callbacks.partStored = [&](const LotProgress &progress, const PartRecord &) {
+        progressLine.update(progressText(progress), progress.stored == progress.total);
+    };
+    LotInspection inspection(*encoder, *store);
+    const LotSummary summary = inspection.run(request, callbacks, &cancelRequested());
+    progressLine.finish();
+
+    const QVector<PartRecord> parts = store->parts(summary.lot.id);
+    writePartsCsv(csvPath, summary.lot, parts);
+    const QJsonObject details{{QStringLiteral("path"), QFileInfo(csvPath).absoluteFilePath()}};
+    store->appendAudit(summary.lot.id, QStringLiteral("csv_exported"),
+                       QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
+    printSummary(summary, csvPath, request.heatmapFolder, db);
+    printFlaggedParts(summary.lot, parts);
+    if (summary.cancelled)
+        out() << "Cancelled; run the same command again to resume the lot.\n";
+    out().flush();
+    return exitCodeFor(summary);
+}
+
+} // namespace patchead::cli

@@ -1,0 +1,79 @@
+// patchead: the command-line tool for headless and scripted inspection.
+#include "CliCommon.h"
+#include "Commands.h"
+#include "common/Error.h"
+
+#include <QCoreApplication>
+
+#include <functional>
+#include <map>
+
+using namespace patchead;
+using namespace patchead::cli;
+
+namespace {
+
+const char *const kUsage =
+    "Usage: patchead <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  inspect      Inspect a lot folder against known-good reference images\n"
+    "  eval         Evaluate on a labelled dataset (MVTec AD layout) and print AUROC\n"
+    "  make-sample  Generate the synthetic sample lot used by the README and tests\n"
+    "  version      Print the version, LibTorch build and default encoder\n"
+    "\n"
+    "Run 'patchead <command> --help' for the options of a command.\n";
+
+int dispatch(const QStringList &arguments)
+{
+    static const std::map<QString, std::function<int(const QStringList &)>> commands{
+        {QStringLiteral("inspect"), runInspect},
+        {QStringLiteral("eval"), runEval},
+        {QStringLiteral("make-sample"), runMakeSample},
+        {QStringLiteral("version"), runVersion},
+        {QStringLiteral("--version"), runVersion},
+    };
+    if (arguments.size() < 2 || arguments[1] == QLatin1String("--help") || arguments[1] == QLatin1String("-h")) {
+        (arguments.size() < 2 ? err() : out()) << kUsage;
+        return arguments.size() < 2 ? ExitUsage : ExitOk;
+    }
+    const auto command = commands.find(arguments[1]);
+    if (command == commands.end()) {
+        err() << "Unknown command \"" << arguments[1] << "\".\n\n" << kUsage;
+        return ExitUsage;
+    }
+    QStringList commandArguments = arguments.mid(1);
+    commandArguments[0] = arguments[0] + QLatin1Char(' ') + arguments[1];
+    return command->second(commandArguments);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("patchead"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PATCHEAD_VERSION));
+    int code = ExitFailure;
+    try {
+        code = dispatch(QCoreApplication::arguments());
+    } catch (const SettingsError &error) {
+        err() << "Error: " << error.message() << "\n";
+        code = ExitUsage;
+    } catch (const ModelError &error) {
+        err() << "Error: " << error.message() << "\n";
+        code = ExitModel;
+    } catch (const StoreError &error) {
+        err() << "Error: " << error.message() << "\n";
+        code = ExitStore;
+    } catch (const Error &error) {
+        err() << "Error: " << error.message() << "\n";
+        code = ExitFailure;
+    } catch (const std::exception &error) {
+        err() << "Unexpected error: " << error.what() << "\n";
+        code = ExitFailure;
+    }
+    out().flush();
+    err().flush();
+    return code;
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "common/FeatureMap.h"
+#include "encoder/EncoderManifest.h"
+
+#include <QString>
+#include <memory>
+#include <vector>
+
+namespace patchead {
+
+// A preprocessed image: float32 CHW, 3 channels, as the module takes it.
+struct InputTensor {
+    int width = 0;
+    int height = 0;
+    std::vector<float> chw; // 3 * height * width values
+};
+
+// What one forward pass yields: the requested layers as patch grids, and a
+// global embedding (pooled features) used by the alignment module.
+struct EncoderOutput {
+    std::vector<FeatureMap> layers;    // in the order of the requested layer names
+    std::vector<float> globalEmbedding;
+};
+
+// The seam between the scoring pipeline and the inference back end. The
+// only implementation in the product runs a TorchScript module; tests may
+// provide small deterministic encoders. Implementations must allow encode()
+// from one thread at a time per object.
+class Encoder {
+public:
+    virtual ~Encoder() = default;
+    virtual const EncoderManifest &manifest() const = 0;
+    // Runs the encoder and returns the named outputs. Throws ModelError when
+    // the module fails or returns shapes that contradict the manifest.
+    virtual EncoderOutput encode(const InputTensor &input, const QStringList &layerNames) = 0;
+    // "cpu" or "cuda:0", for logs and the --version line.
+    virtual QString deviceName() const = 0;
+};
+
+// Where the encoder runs. "auto" takes the first CUDA device when the
+// LibTorch build has one and falls back to the CPU.
+struct EncoderOptions {
+    QString device = QStringLiteral("auto"); // "auto", "cpu", "cuda" or "cuda:N"
+    bool verifyHash = true;                  // compare the module's SHA-256 with the manifest
+};
+
+// Loads the TorchScript module a manifest names. Throws ModelError for a
+// missing, truncated or non-TorchScript file, a hash mismatch, or a module
+// whose outputs do not match the manifest on a probe input.
+std::unique_ptr<Encoder> loadTorchScriptEncoder(const QString &manifestPath,
+                                                const EncoderOptions &options = {});
+
+// Sets LibTorch's intra-op thread count (0 keeps the default of the number
+// of cores) and returns the count in effect. LibTorch 1.13 on Debian starts
+// with one thread on some machines, so the programs set it at start-up.
+int configureTorchThreads(int threads);
+
+// LibTorch version, whether CUDA is available, and device count, for --version.
+QString torchBuildSummary();
+
+} // namespace patchead

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "features/PatchFeatures.h"
+#include "scoring/ImageScore.h"
+#include "scoring/NearestPatch.h"
+#include "scoring/Threshold.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace patchead {
+
+// Which transformed copies of the references the alignment module may add.
+enum class AlignmentMode {
+    Off,    // references as they are
+    Auto,   // decide from the good samples (PatchEAD+ alignment module)
+    Always, // always add the copies (AnomalyDINO's fixed augmentation)
+};
+
+struct AlignmentSettings {
+    AlignmentMode mode = AlignmentMode::Auto;
+    int rotationStepDegrees = 45;    // 45 or 90
+    bool allowFlips = true;
+    // Tolerances of the auto decision: rotations are allowed when
+    // mu_rot * (1 + tolerance) >= mu (PatchEAD release values).
+    double rotationTolerance = 0.017;
+    double flipTolerance = 0.003;
+};
+
+// Every setting that changes a score. Stored with each lot as JSON so a lot
+// can be resumed only with the settings it started with.
+struct InspectionSettings {
+    QStringList layers;       // empty: the manifest's default layers
+    int resolution = 0;       // long side of the encoder input in pixels; 0: the manifest's size
+    PatchFeatureSettings features;
+    ImageScoreSettings imageScore;
+    AlignmentSettings alignment;
+    double mapSigma = 4.0;    // Gaussian sigma of the anomaly map, in encoder input pixels
+    ThresholdSettings threshold;
+    double fixedRejectThreshold = 0.0; // > 0 replaces the threshold from good samples
+    double fixedReviewThreshold = 0.0; // > 0 with a fixed reject threshold sets a review band
+    NearestPatchOptions search;
+
+    QJsonObject toJson() const;
+    // Reads settings written by toJson; absent keys keep their defaults.
+    // Throws SettingsError for values out of range.
+    static InspectionSettings fromJson(const QJsonObject &json);
+    // Throws SettingsError naming the first setting out of range.
+    void validate() const;
+};
+
+QString alignmentModeName(AlignmentMode mode);
+AlignmentMode alignmentModeFromName(const QString &name);
+
+} // namespace patchead

@@ -1,0 +1,225 @@
+#include "inspection/LotInspection.h"
+
+#include "common/Error.h"
+#include "common/Hashing.h"
+#include "common/Logging.h"
+#include "imaging/ImageLoader.h"
+#include "inspection/PartScorer.h"
+#include "scoring/AnomalyMap.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace patchead {
+
+namespace {
+
+QString compactJson(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// The settings that must match for a lot to be resumed: scoring settings,
+// encoder and references. Threshold settings are excluded because the user
+// may change thresholds of a stored lot.
+QJsonObject scoringIdentity(const LotRequest &request, const Encoder &encoder, const ReferenceSet &references)
+{
+    QJsonObject settings = request.settings.toJson();
+    settings.remove(QStringLiteral("review_quantile"));
+    settings.remove(QStringLiteral("reject_margin"));
+    settings.remove(QStringLiteral("fixed_reject_threshold"));
+    settings.remove(QStringLiteral("fixed_review_threshold"));
+    QJsonArray hashes;
+    for (const ReferenceImage &image : references.images())
+        hashes.append(image.sha256);
+    settings[QStringLiteral("reference_sha256")] = hashes;
+    settings[QStringLiteral("model_sha256")] = encoder.manifest().moduleSha256;
+    return settings;
+}
+
+void writeHeatmap(const QString &folder, const QString &partPath, const cv::Mat &rgb,
+                  const PartScore &score, const Thresholds &thresholds, double sigma, double opacity)
+{
+    const cv::Mat map = renderAnomalyMap(score.patchScores, score.inputSize, sigma, rgb.size());
+    const cv::Mat overlay = overlayHeatmap(rgb, colouriseAnomalyMap(map, thresholds.reject), opacity);
+    cv::Mat bgr;
+    cv::cvtColor(overlay, bgr, cv::COLOR_RGB2BGR);
+    const QString target = QDir(folder).filePath(QFileInfo(partPath).completeBaseName() + QStringLiteral("_heatmap.png"));
+    std::vector<uchar> bytes;
+    if (!cv::imencode(".png", bgr, bytes))
+        throw Error(QStringLiteral("Cannot encode the heatmap of %1").arg(partPath));
+    QFile file(target);
+    if (!file.open(QIODevice::WriteOnly) || file.write(reinterpret_cast<const char *>(bytes.data()),
+                                                       static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
+        throw Error(QStringLiteral("Cannot write heatmap %1: %2. Check free space and permissions.")
+                        .arg(target, file.errorString()));
+}
+
+} // namespace
+
+LotInspection::LotInspection(Encoder &encoder, LotStore &store) : mEncoder(encoder), mStore(store) {}
+
+QStringList LotInspection::listImages(const QString &folder)
+{
+    const QDir dir(folder);
+    if (!dir.exists())
+        throw SettingsError(QStringLiteral("Folder not found: %1").arg(folder));
+    QStringList paths;
+    for (const QFileInfo &info : dir.entryInfoList(supportedImagePatterns(), QDir::Files, QDir::Name))
+        paths.append(info.absoluteFilePath());
+    return paths;
+}
+
+LotRecord LotInspection::prepareLot(const LotRequest &request, const ReferenceSet &references)
+{
+    QJsonObject identity = scoringIdentity(request, mEncoder, references);
+    QJsonObject stored = request.settings.toJson();
+    stored[QStringLiteral("identity")] = identity;
+    stored[QStringLiteral("alignment_decision")] = references.alignment().toJson();
+
+    if (std::optional<LotRecord> existing = mStore.findLot(request.lotName)) {
+        const QJsonObject previous = QJsonDocument::fromJson(existing->settingsJson.toUtf8()).object();
+        if (previous.value(QStringLiteral("identity")).toObject() != identity)
+            throw SettingsError(QStringLiteral("Lot \"%1\" in %2 was inspected with other settings, another "
+                                               "model or other reference images, so its scores would not be "
+                                               "comparable. Use the same settings and references to resume it, "
+                                               "or choose a new lot name.").arg(request.lotName, mStore.path()));
+        return *existing;
+    }
+
+    const Thresholds thresholds = references.thresholds(request.settings);
+    LotRecord lot;
+    lot.name = request.lotName;
+    lot.folder = QFileInfo(request.lotFolder).absoluteFilePath();
+    lot.operatorName = request.operatorName;
+    lot.settingsJson = compactJson(stored);
+    lot.modelName = mEncoder.manifest().name;
+    lot.modelHash = mEncoder.manifest().moduleSha256;
+    lot.rejectThreshold = thresholds.reject;
+    lot.reviewThreshold = thresholds.review;
+    lot.thresholdRule = thresholds.rule;
+    lot.status = QStringLiteral("created");
+    mStore.createLot(lot);
+
+    QVector<ReferenceRecord> records;
+    for (const ReferenceImage &image : references.images())
+        records.append({0, lot.id, image.path, image.sha256, image.leaveOneOutScore});
+    mStore.setReferences(lot.id, records);
+    return lot;
+}
+
+PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
+                                      FeatureExtractor &extractor, const ReferenceSet &references,
+                                      const LotRequest &request)
+{
+    QElapsedTimer timer;
+    timer.start();
+    PartRecord part;
+    part.lotId = lotId;
+    part.path = path;
+    part.sha256 = fileSha256(path);
+    try {
+        const LoadedImage image = loadImage(path);
+        part.imageWidth = image.rgb.cols;
+        part.imageHeight = image.rgb.rows;
+        const PartScore score = scorePartImage(extractor, references, image.rgb, request.settings);
+        part.imageScore = score.imageScore;
+        part.verdict = verdictForScore(score.imageScore, thresholds.reject, thresholds.review);
+        part.mapWidth = score.patchScores.width;
+        part.mapHeight = score.patchScores.height;
+        part.anomalyMap = score.patchScores.values;
+        if (!request.heatmapFolder.isEmpty())
+            writeHeatmap(request.heatmapFolder, path, image.rgb, score, thresholds, request.settings.mapSigma,
+                         request.heatmapOpacity);
+    } catch (const ImageError &error) {
+        qCWarning(lcInspection) << "Part not scored:" << error.message();
+        part.verdict = Verdict::Error;
+        part.error = error.reason();
+    }
+    part.durationMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+    part.scoredAt = QDateTime::currentDateTimeUtc();
+    return part;
+}
+
+LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &callbacks,
+                              const std::atomic<bool> *cancel)
+{
+    request.settings.validate();
+    if (request.lotName.trimmed().isEmpty())
+        throw SettingsError(QStringLiteral("The lot needs a name."));
+    const QStringList parts = request.partPaths.isEmpty() ? listImages(request.lotFolder) : request.partPaths;
+    if (!request.heatmapFolder.isEmpty() && !QDir().mkpath(request.heatmapFolder))
+        throw SettingsError(QStringLiteral("Cannot create the heatmap folder %1.").arg(request.heatmapFolder));
+
+    qCInfo(lcInspection) << "Inspection of lot" << request.lotName << "started:" << parts.size() << "parts,"
+                         << request.referencePaths.size() << "references";
+    FeatureExtractor extractor(mEncoder, request.settings);
+    auto referenceProgress = [&](int done, int total, const QString &) {
+        if (callbacks.stageProgress)
+            callbacks.stageProgress(QStringLiteral("references"), done, total);
+    };
+    const ReferenceSet references = ReferenceSet::build(extractor, request.referencePaths, request.settings,
+                                                        referenceProgress, cancel);
+    LotRecord lot = prepareLot(request, references);
+    const Thresholds thresholds{lot.rejectThreshold, lot.reviewThreshold, lot.thresholdRule};
+
+    LotSummary summary;
+    summary.alignment = references.alignment();
+    summary.rejectedReferences = references.rejected();
+    const QSet<QString> alreadyStored = mStore.storedPartPaths(lot.id);
+    mStore.setLotStatus(lot.id, QStringLiteral("running"));
+    mStore.appendAudit(lot.id, QStringLiteral("inspection_started"),
+                       compactJson({{QStringLiteral("parts"), parts.size()},
+                                    {QStringLiteral("already_stored"), alreadyStored.size()},
+                                    {QStringLiteral("model_sha256"), lot.modelHash},
+                                    {QStringLiteral("device"), mEncoder.deviceName()}}));
+
+    LotProgress progress;
+    progress.total = parts.size();
+    QElapsedTimer timer;
+    timer.start();
+    for (const QString &path : parts) {
+        if (alreadyStored.contains(path)) {
+            ++progress.stored;
+            ++summary.alreadyStored;
+            continue;
+        }
+        if (cancel && cancel->load()) {
+            summary.cancelled = true;
+            break;
+        }
+        PartRecord part = inspectPart(path, lot.id, thresholds, extractor, references, request);
+        mStore.savePart(part);
+        ++progress.stored;
+        ++progress.scoredThisRun;
+        progress.failed += part.verdict == Verdict::Error ? 1 : 0;
+        progress.elapsedSeconds = static_cast<double>(timer.elapsed()) / 1000.0;
+        const int remaining = progress.total - progress.stored;
+        progress.etaSeconds = progress.elapsedSeconds / progress.scoredThisRun * remaining;
+        progress.lastPart = path;
+        if (callbacks.partStored)
+            callbacks.partStored(progress, part);
+    }
+
+    const QString status = summary.cancelled ? QStringLiteral("cancelled") : QStringLiteral("complete");
+    mStore.setLotStatus(lot.id, status);
+    mStore.appendAudit(lot.id, QStringLiteral("inspection_finished"),
+                       compactJson({{QStringLiteral("status"), status},
+                                    {QStringLiteral("scored"), progress.scoredThisRun},
+                                    {QStringLiteral("failed"), progress.failed},
+                                    {QStringLiteral("seconds"), static_cast<double>(timer.elapsed()) / 1000.0}}));
+    summary.lot = *mStore.lot(lot.id);
+    summary.counts = mStore.counts(lot.id);
+    summary.scoredThisRun = progress.scoredThisRun;
+    summary.secondsPerPart = progress.scoredThisRun > 0 ? progress.elapsedSeconds / progress.scoredThisRun : 0.0;
+    qCInfo(lcInspection) << "Inspection of lot" << request.lotName << status << ":" << progress.scoredThisRun
+                         << "parts scored," << summary.alreadyStored << "already stored," << progress.failed << "failed";
+    return summary;
+}
+
+} // namespace patchead

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "encoder/Encoder.h"
+#include "inspection/InspectionSettings.h"
+#include "inspection/ReferenceSet.h"
+#include "store/LotStore.h"
+
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <functional>
+
+namespace patchead {
+
+// What to inspect. Immutable once a run starts.
+struct LotRequest {
+    QString lotName;            // identifies the lot in the database; a re-run with the same name resumes
+    QString lotFolder;
+    QStringList partPaths;      // empty: every supported image in lotFolder, sorted by name
+    QStringList referencePaths;
+    QString operatorName;
+    InspectionSettings settings;
+    QString heatmapFolder;      // empty: no overlay images are written
+    double heatmapOpacity = 0.45;
+};
+
+// Progress after each part, for progress bars and the terminal line.
+struct LotProgress {
+    int total = 0;          // parts in the lot
+    int stored = 0;         // parts with a result, including earlier runs
+    int scoredThisRun = 0;
+    int failed = 0;         // parts whose image could not be scored (this run)
+    double elapsedSeconds = 0.0;
+    double etaSeconds = -1.0; // -1 until one part has been timed
+    QString lastPart;
+};
+
+struct LotSummary {
+    LotRecord lot;
+    LotCounts counts;
+    int scoredThisRun = 0;
+    int alreadyStored = 0;
+    bool cancelled = false;
+    double secondsPerPart = 0.0;
+    AlignmentDecision alignment;
+    std::vector<RejectedInput> rejectedReferences;
+};
+
+struct LotCallbacks {
+    // (stage, done, total): "references" while the reference set is built.
+    std::function<void(const QString &, int, int)> stageProgress;
+    std::function<void(const LotProgress &, const PartRecord &)> partStored;
+};
+
+// Runs a few-shot inspection of a lot: builds the reference set, then scores
+// every part not yet stored and commits each result as it is produced, so a
+// killed run loses at most the part in flight and a re-run resumes. Used by
+// the command line and the workstation alike.
+class LotInspection {
+public:
+    LotInspection(Encoder &encoder, LotStore &store);
+
+    // Throws SettingsError when the lot exists with other settings, another
+    // model or other references, or when no reference is usable; StoreError
+    // for database failures. Bad part images never throw: they are stored
+    // with verdict Error and the message. Cancelling returns within one part.
+    LotSummary run(const LotRequest &request, const LotCallbacks &callbacks = {},
+                   const std::atomic<bool> *cancel = nullptr);
+
+    // Lists the supported images of a folder, sorted by file name. Throws
+    // SettingsError when the folder does not exist.
+    static QStringList listImages(const QString &folder);
+
+private:
+    LotRecord prepareLot(const LotRequest &request, const ReferenceSet &references);
+    PartRecord inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
+                           FeatureExtractor &extractor, const ReferenceSet &references,
+                           const LotRequest &request);
+
+    Encoder &mEncoder;
+    LotStore &mStore;
+};
+
+} // namespace patchead

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+#include <vector>
+
+namespace patchead {
+
+// Thresholds for the automatic verdict. Scores at or above `reject` fail;
+// scores at or above `review` (and below `reject`) go to review.
+struct Thresholds {
+    double reject = 0.0;
+    double review = 0.0;
+    QString rule; // how they were derived, in words for the UI and reports
+};
+
+// How thresholds follow from good samples alone, when no defects are labelled.
+struct ThresholdSettings {
+    // Review threshold: the largest leave-one-out score (quantile 1.0) or a
+    // lower quantile of the leave-one-out scores (linear interpolation).
+    double reviewQuantile = 1.0;
+    // Reject threshold = review threshold * (1 + margin).
+    double rejectMargin = 0.10;
+};
+
+// Derives thresholds from the leave-one-out scores of the references.
+// Throws SettingsError for fewer than two scores (leave-one-out needs two
+// references) or settings out of range.
+Thresholds thresholdsFromGoodScores(const std::vector<double> &leaveOneOutScores,
+                                    const ThresholdSettings &settings);
+
+// Thresholds set by the user; review defaults to reject when not given.
+Thresholds fixedThresholds(double reject, double review = -1.0);
+
+// Linear-interpolation quantile of values (q in [0, 1]), as numpy's default.
+double quantile(std::vector<double> values, double q);
+
+// Score on the scale where 0.5 means "at the reject threshold":
+// clamp(score / (2 * reject), 0, 1).
+double normalisedScore(double score, double rejectThreshold);
+
+} // namespace patchead

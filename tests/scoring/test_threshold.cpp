@@ -1,0 +1,54 @@
+#include "scoring/Threshold.h"
+
+#include <QtTest>
+
+using namespace patchead;
+
+class TestThreshold : public QObject {
+    Q_OBJECT
+
+private slots:
+    void maximumPlusMargin()
+    {
+        ThresholdSettings settings;
+        settings.rejectMargin = 0.1;
+        const Thresholds thresholds = thresholdsFromGoodScores({0.1, 0.3, 0.2}, settings);
+        QCOMPARE(thresholds.review, 0.3);
+        QVERIFY(qFuzzyCompare(thresholds.reject, 0.33));
+        QVERIFY(thresholds.rule.contains(QStringLiteral("3 good samples")));
+    }
+
+    void quantileInterpolates()
+    {
+        QCOMPARE(quantile({1.0, 2.0, 3.0, 4.0, 5.0}, 0.5), 3.0);
+        QCOMPARE(quantile({1.0, 2.0}, 0.25), 1.25);
+        QCOMPARE(quantile({4.0, 1.0}, 1.0), 4.0);
+        QCOMPARE(quantile({7.0}, 0.3), 7.0);
+    }
+
+    void needsTwoScores()
+    {
+        QVERIFY_THROWS_EXCEPTION(std::exception, thresholdsFromGoodScores({0.2}, ThresholdSettings{}));
+    }
+
+    void fixedThresholdsKeepReviewBelowReject()
+    {
+        const Thresholds withBand = fixedThresholds(0.4, 0.3);
+        QCOMPARE(withBand.reject, 0.4);
+        QCOMPARE(withBand.review, 0.3);
+        const Thresholds withoutBand = fixedThresholds(0.4);
+        QCOMPARE(withoutBand.review, 0.4);
+        QVERIFY_THROWS_EXCEPTION(std::exception, fixedThresholds(0.0));
+    }
+
+    void normalisedScoreIsHalfAtThreshold()
+    {
+        QCOMPARE(normalisedScore(0.2, 0.2), 0.5);
+        QCOMPARE(normalisedScore(0.0, 0.2), 0.0);
+        QCOMPARE(normalisedScore(1.0, 0.2), 1.0);
+        QCOMPARE(normalisedScore(0.1, 0.2), 0.25);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestThreshold)
+#include "test_threshold.moc"
