@@ -1,0 +1,62 @@
+#pragma once
+
+#include "dataset/DatasetCategory.h"
+#include "inspection/Alignment.h"
+#include "inspection/FeatureExtractor.h"
+#include "metrics/PixelMetrics.h"
+
+#include <QJsonObject>
+#include <atomic>
+#include <functional>
+
+namespace patchead {
+
+// One evaluation run: a labelled category, K references drawn with a seed,
+// and the settings every score is computed with.
+struct EvaluationRequest {
+    DatasetCategory category;
+    int shots = 8;
+    quint64 seed = 0;
+    InspectionSettings settings;
+    int pixelResolution = 256; // maps and masks are resized to this square size for pixel metrics
+};
+
+struct EvaluatedImage {
+    QString path;
+    QString defectType;
+    bool anomalous = false;
+    double score = 0.0;
+};
+
+struct EvaluationResult {
+    QString category;
+    int shots = 0;
+    quint64 seed = 0;
+    QStringList references;
+    AlignmentDecision alignment;
+    double imageAuroc = 0.0;
+    double imageAp = 0.0;
+    double imageF1Max = 0.0;
+    PixelMetrics pixel;
+    double secondsPerImage = 0.0; // scoring of test images, encoder included
+    std::vector<EvaluatedImage> images;
+
+    QJsonObject toJson(bool withImages) const;
+};
+
+// Draws k distinct paths from pool (sorted) reproducibly on every platform:
+// a partial Fisher-Yates shuffle driven by SplitMix64 with the given seed.
+// Throws SettingsError when k exceeds the pool.
+QStringList selectShots(const QStringList &pool, int k, quint64 seed);
+
+// (done, total) after each test image.
+using EvaluationProgress = std::function<void(int, int)>;
+
+// Scores every test image of the category against K references and computes
+// image and pixel metrics. Unreadable images throw (a data set must be
+// complete). Throws SettingsError when cancelled.
+EvaluationResult evaluateCategory(FeatureExtractor &extractor, const EvaluationRequest &request,
+                                  const EvaluationProgress &progress = {},
+                                  const std::atomic<bool> *cancel = nullptr);
+
+} // namespace patchead

@@ -1,0 +1,154 @@
+#include "EncoderFixture.h"
+
+#include "common/Error.h"
+#include "inspection/LotInspection.h"
+#include "metrics/RankingMetrics.h"
+#include "synthetic/SampleLot.h"
+
+#include <QtTest>
+
+using namespace patchead;
+
+class TestLotInspection : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<Encoder> mEncoder;
+    QTemporaryDir mSampleDir;
+    SampleLotSummary mSample;
+
+    LotRequest request(const QString &name) const
+    {
+        LotRequest r;
+        r.lotName = name;
+        r.lotFolder = mSample.lotDir;
+        r.referencePaths = LotInspection::listImages(mSample.trainGoodDir);
+        r.settings.alignment.mode = AlignmentMode::Off;
+        return r;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QString why;
+        mEncoder = testing::loadDefaultEncoder(why);
+        if (!mEncoder)
+            QSKIP(qPrintable(why));
+        SampleLotOptions options;
+        options.imageSize = 256;
+        options.referenceCount = 4;
+        options.extraReferenceCount = 0;
+        options.goodParts = 6;
+        options.defectiveParts = 7;
+        mSample = generateSampleLot(mSampleDir.path(), options);
+    }
+
+    void scoresSeparateDefects()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("separate.sqlite")));
+        LotRequest r = request(QStringLiteral("separate"));
+        r.heatmapFolder = mSampleDir.filePath(QStringLiteral("heatmaps"));
+        LotInspection inspection(*mEncoder, *store);
+        const LotSummary summary = inspection.run(r);
+
+        QCOMPARE(summary.counts.total, 13);
+        QCOMPARE(summary.counts.error, 0);
+        QVERIFY(summary.lot.rejectThreshold > summary.lot.reviewThreshold);
+        QCOMPARE(store->references(summary.lot.id).size(), 4);
+
+        std::vector<double> scores;
+        std::vector<int> labels;
+        const QVector<PartRecord> parts = store->parts(summary.lot.id, true);
+        for (const PartRecord &part : parts) {
+            const auto entry = std::find_if(mSample.lot.begin(), mSample.lot.end(), [&](const SampleLotEntry &e) {
+                return part.path.endsWith(e.partFile); });
+            QVERIFY(entry != mSample.lot.end());
+            scores.push_back(part.imageScore);
+            labels.push_back(entry->label == QLatin1String("good") ? 0 : 1);
+            QCOMPARE(part.anomalyMap.size(), std::size_t(part.mapWidth * part.mapHeight));
+        }
+        const double auroc = rocAuc(scores, labels);
+        qInfo("synthetic lot image AUROC %.3f", auroc);
+        QVERIFY2(auroc >= 0.8, qPrintable(QString::number(auroc)));
+        QCOMPARE(QDir(r.heatmapFolder).entryList(QDir::Files).size(), 13);
+    }
+
+    void cancelThenResume()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("resume.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        std::atomic<bool> cancel{false};
+        LotCallbacks callbacks;
+        callbacks.partStored = [&](const LotProgress &progress, const PartRecord &) {
+            if (progress.scoredThisRun == 3)
+                cancel = true;
+        };
+        const LotSummary first = inspection.run(request(QStringLiteral("resume")), callbacks, &cancel);
+        QVERIFY(first.cancelled);
+        QCOMPARE(first.counts.total, 3);
+        QCOMPARE(first.lot.status, QStringLiteral("cancelled"));
+
+        const LotSummary second = inspection.run(request(QStringLiteral("resume")));
+        QVERIFY(!second.cancelled);
+        QCOMPARE(second.alreadyStored, 3);
+        QCOMPARE(second.scoredThisRun, 10);
+        QCOMPARE(second.counts.total, 13);
+        QCOMPARE(store->parts(second.lot.id).size(), 13);
+        QCOMPARE(second.lot.status, QStringLiteral("complete"));
+    }
+
+    void resumeWithOtherSettingsIsRejected()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("mismatch.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("mismatch"));
+        r.partPaths = LotInspection::listImages(mSample.lotDir).mid(0, 2);
+        inspection.run(r);
+        r.settings.features.neighbourhood = 1;
+        QVERIFY_THROWS_EXCEPTION(SettingsError, inspection.run(r));
+        QCOMPARE(store->parts(store->findLot(QStringLiteral("mismatch"))->id).size(), 2);
+    }
+
+    void unreadablePartDoesNotStopLot()
+    {
+        QTemporaryDir lotDir;
+        const QStringList good = LotInspection::listImages(mSample.lotDir).mid(0, 2);
+        for (const QString &path : good)
+            QVERIFY(QFile::copy(path, lotDir.filePath(QFileInfo(path).fileName())));
+        QFile empty(lotDir.filePath(QStringLiteral("part_000_empty.png")));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.close();
+
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("bad.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("bad"));
+        r.lotFolder = lotDir.path();
+        const LotSummary summary = inspection.run(r);
+        QCOMPARE(summary.counts.total, 3);
+        QCOMPARE(summary.counts.error, 1);
+        const QVector<PartRecord> parts = store->parts(summary.lot.id);
+        const auto bad = std::find_if(parts.begin(), parts.end(), [](const PartRecord &p) {
+            return p.verdict == Verdict::Error; });
+        QVERIFY(bad != parts.end());
+        QVERIFY(bad->path.endsWith(QStringLiteral("part_000_empty.png")));
+        QVERIFY2(bad->error.contains(QStringLiteral("empty"), Qt::CaseInsensitive), qPrintable(bad->error));
+    }
+
+    void noUsableReferenceIsRejected()
+    {
+        QTemporaryDir dir;
+        QFile text(dir.filePath(QStringLiteral("notes.png")));
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("not an image");
+        text.close();
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("norefs.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("norefs"));
+        r.referencePaths = {text.fileName()};
+        QVERIFY_THROWS_EXCEPTION(SettingsError, inspection.run(r));
+        QVERIFY(!store->findLot(QStringLiteral("norefs")).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLotInspection)
+#include "test_lot_inspection.moc"
