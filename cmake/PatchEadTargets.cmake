@@ -32,7 +32,7 @@ function(patchead_add_test name)
     set(ARG_TIMEOUT 600)
   endif()
   set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;PATCHEAD_MODEL_DIR=${PROJECT_BINARY_DIR}/models")
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;PATCHEAD_MODEL_DIR=${PATCHEAD_MODEL_DIR};QTEST_FUNCTION_TIMEOUT=1800000")
   if(ARG_LABELS)
     set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
   endif()

@@ -74,6 +74,17 @@ void addEncoderOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("neighbourhood"), QStringLiteral("Patch neighbourhood averaged before scoring: 1, 3 or 5 (default 3)."), QStringLiteral("k"), QStringLiteral("3")});
     parser.addOption({QStringLiteral("image-score"), QStringLiteral("Image score rule: top-fraction-mean or max (default top-fraction-mean)."), QStringLiteral("rule"), QStringLiteral("top-fraction-mean")});
     parser.addOption({QStringLiteral("top-fraction"), QStringLiteral("Fraction of patches averaged into the image score (default 0.01)."), QStringLiteral("f"), QStringLiteral("0.01")});
+    parser.addOption({QStringLiteral("keep-aspect"), QStringLiteral("Keep the image's aspect ratio at the encoder input (long side = resolution) instead of squashing it to a square.")});
+    parser.addOption({QStringLiteral("mask"), QStringLiteral("Foreground mask of images under test: none, pca, attention or region (default none)."), QStringLiteral("source"), QStringLiteral("none")});
+    parser.addOption({QStringLiteral("background-weight"), QStringLiteral("Score weight of background patches, 0 (hard mask) to 1 (default 0.5)."), QStringLiteral("w"), QStringLiteral("0.5")});
+    parser.addOption({QStringLiteral("roi"), QStringLiteral("Region mask: region of interest as x,y,width,height fractions of the image."), QStringLiteral("x,y,w,h")});
+    parser.addOption({QStringLiteral("ignore"), QStringLiteral("Region mask: an ignore region as x,y,width,height fractions (repeatable)."), QStringLiteral("x,y,w,h")});
+    parser.addOption({QStringLiteral("mask-image"), QStringLiteral("Region mask: an image whose white pixels are inspected and black ones ignored."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("zero-shot"), QStringLiteral("Batch zero-shot: score each image against the other images of the lot (references, if given, join the batch).")});
+    parser.addOption({QStringLiteral("zero-shot-rule"), QStringLiteral("Zero-shot rule: musc (mean of the smallest fraction of per-image distances) or pooled-quantile (default musc)."), QStringLiteral("rule"), QStringLiteral("musc")});
+    parser.addOption({QStringLiteral("zero-shot-fraction"), QStringLiteral("musc: fraction of the other images averaged (default 0.3)."), QStringLiteral("f"), QStringLiteral("0.3")});
+    parser.addOption({QStringLiteral("zero-shot-quantile"), QStringLiteral("pooled-quantile: quantile of pooled distances averaged (default 0.001)."), QStringLiteral("q"), QStringLiteral("0.001")});
+    parser.addOption({QStringLiteral("zero-shot-neighbourhoods"), QStringLiteral("Comma-separated neighbourhood sizes whose zero-shot scores are averaged (default 3; MuSc uses 1,3,5)."), QStringLiteral("list"), QStringLiteral("3")});
     parser.addOption({QStringLiteral("sigma"), QStringLiteral("Gaussian smoothing of anomaly maps in encoder input pixels (default 4)."), QStringLiteral("px"), QStringLiteral("4")});
 }
 

@@ -24,6 +24,56 @@ int integerOption(const QCommandLineParser &parser, const QString &name)
     return value;
 }
 
+namespace {
+
+QRectF rectOption(const QString &name, const QString &text)
+{
+    const QStringList parts = text.split(QLatin1Char(','));
+    QVector<double> values;
+    for (const QString &part : parts) {
+        bool ok = false;
+        values.append(part.trimmed().toDouble(&ok));
+        if (!ok)
+            break;
+    }
+    if (values.size() != 4 || values[2] <= 0 || values[3] <= 0)
+        throw SettingsError(QStringLiteral("--%1 needs x,y,width,height as fractions of the image, such as "
+                                           "0.1,0.1,0.8,0.8; got \"%2\".").arg(name, text));
+    return QRectF(values[0], values[1], values[2], values[3]);
+}
+
+void readMaskOptions(const QCommandLineParser &parser, MaskSettings &mask)
+{
+    mask.source = maskSourceFromName(parser.value(QStringLiteral("mask")));
+    mask.backgroundWeight = numberOption(parser, QStringLiteral("background-weight"));
+    if (parser.isSet(QStringLiteral("roi")))
+        mask.regionOfInterest = rectOption(QStringLiteral("roi"), parser.value(QStringLiteral("roi")));
+    for (const QString &ignore : parser.values(QStringLiteral("ignore")))
+        mask.ignoreRegions.append(rectOption(QStringLiteral("ignore"), ignore));
+    mask.maskImagePath = parser.value(QStringLiteral("mask-image"));
+    const bool regionGiven = parser.isSet(QStringLiteral("roi")) || parser.isSet(QStringLiteral("ignore"))
+        || parser.isSet(QStringLiteral("mask-image"));
+    if (regionGiven && mask.source == MaskSource::None)
+        mask.source = MaskSource::Region;
+}
+
+void readZeroShotOptions(const QCommandLineParser &parser, ZeroShotSettings &zeroShot)
+{
+    zeroShot.enabled = parser.isSet(QStringLiteral("zero-shot"));
+    zeroShot.scoring.rule = mutualScoringRuleFromName(parser.value(QStringLiteral("zero-shot-rule")));
+    zeroShot.scoring.smallestFraction = numberOption(parser, QStringLiteral("zero-shot-fraction"));
+    zeroShot.scoring.pooledQuantile = numberOption(parser, QStringLiteral("zero-shot-quantile"));
+    zeroShot.neighbourhoods.clear();
+    for (const QString &part : parser.value(QStringLiteral("zero-shot-neighbourhoods")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        zeroShot.neighbourhoods.append(part.trimmed().toInt(&ok));
+        if (!ok)
+            throw SettingsError(QStringLiteral("--zero-shot-neighbourhoods needs odd whole numbers such as 1,3,5."));
+    }
+}
+
+} // namespace
+
 InspectionSettings settingsFromOptions(const QCommandLineParser &parser)
 {
     InspectionSettings settings;
@@ -37,6 +87,9 @@ InspectionSettings settingsFromOptions(const QCommandLineParser &parser)
     settings.imageScore.rule = imageScoreRuleFromName(parser.value(QStringLiteral("image-score")));
     settings.imageScore.topFraction = numberOption(parser, QStringLiteral("top-fraction"));
     settings.mapSigma = numberOption(parser, QStringLiteral("sigma"));
+    settings.keepAspect = parser.isSet(QStringLiteral("keep-aspect"));
+    readMaskOptions(parser, settings.mask);
+    readZeroShotOptions(parser, settings.zeroShot);
     settings.validate();
     return settings;
 }

@@ -9,6 +9,7 @@ namespace patchead::cli {
 int runInspect(const QStringList &arguments);
 int runEval(const QStringList &arguments);
 int runMakeSample(const QStringList &arguments);
+int runReport(const QStringList &arguments);
 int runVersion(const QStringList &arguments);
 
 } // namespace patchead::cli

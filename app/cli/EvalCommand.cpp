@@ -76,12 +76,12 @@ std::vector<DatasetCategory> readCategories(const QCommandLineParser &parser)
     return categories;
 }
 
-std::vector<quint64> seedsFromOption(const QString &text)
+std::vector<quint32> seedsFromOption(const QString &text)
 {
-    std::vector<quint64> seeds;
+    std::vector<quint32> seeds;
     for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
-        seeds.push_back(part.trimmed().toULongLong(&ok));
+        seeds.push_back(part.trimmed().toUInt(&ok));
         if (!ok)
             throw SettingsError(QStringLiteral("--seeds needs whole numbers separated by commas, got \"%1\".").arg(text));
     }
@@ -218,7 +218,7 @@ int runEval(const QStringList &arguments)
         return exitCode;
 
     const std::vector<DatasetCategory> categories = readCategories(parser);
-    const std::vector<quint64> seeds = seedsFromOption(parser.value(QStringLiteral("seeds")));
+    const std::vector<quint32> seeds = seedsFromOption(parser.value(QStringLiteral("seeds")));
     EvaluationRequest request;
     request.settings = settingsFromOptions(parser);
     request.shots = integerOption(parser, QStringLiteral("shots"));
@@ -237,7 +237,7 @@ int runEval(const QStringList &arguments)
     for (const DatasetCategory &category : categories) {
         request.category = category;
         perCategory.emplace_back();
-        for (quint64 seed : seeds) {
+        for (quint32 seed : seeds) {
             request.seed = seed;
             const EvaluationResult result = evaluateCategory(extractor, request, [&](int done, int total) {
                 progressLine.update(QStringLiteral("%1 seed %2: %3/%4").arg(category.name).arg(seed).arg(done).arg(total),

@@ -23,7 +23,7 @@ void addInspectOptions(QCommandLineParser &parser)
     parser.setApplicationDescription(QStringLiteral(
         "Inspect a lot: score every part image against a few known-good reference images, "
         "store each result in the lot database as it is produced, and write a CSV and heatmaps."));
-    parser.addOption({QStringLiteral("references"), QStringLiteral("Folder of known-good images, or one image; repeat to add more."), QStringLiteral("path")});
+    parser.addOption({QStringLiteral("references"), QStringLiteral("Folder of known-good images, or one image; repeat to add more (optional with --zero-shot)."), QStringLiteral("path")});
     parser.addOption({QStringLiteral("lot"), QStringLiteral("Folder of part images to inspect."), QStringLiteral("folder")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("Lot database file (created when missing)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("name"), QStringLiteral("Lot name in the database (default: the lot folder's name). The same name resumes a lot."), QStringLiteral("name")});
@@ -55,10 +55,12 @@ QStringList referencePaths(const QStringList &arguments)
 
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
 {
-    for (const QString &required : {QStringLiteral("references"), QStringLiteral("lot"), QStringLiteral("db")}) {
+    for (const QString &required : {QStringLiteral("lot"), QStringLiteral("db")}) {
         if (!parser.isSet(required))
             throw SettingsError(QStringLiteral("--%1 is required; see --help.").arg(required));
     }
+    if (!parser.isSet(QStringLiteral("references")) && !parser.isSet(QStringLiteral("zero-shot")))
+        throw SettingsError(QStringLiteral("--references is required unless --zero-shot scores the lot against itself."));
     LotRequest request;
     request.lotFolder = QFileInfo(parser.value(QStringLiteral("lot"))).absoluteFilePath();
     request.lotName = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))

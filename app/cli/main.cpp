@@ -4,9 +4,11 @@
 #include "common/Error.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <functional>
 #include <map>
+#include <memory>
 
 using namespace patchead;
 using namespace patchead::cli;
@@ -20,6 +22,7 @@ const char *const kUsage =
     "  inspect      Inspect a lot folder against known-good reference images\n"
     "  eval         Evaluate on a labelled dataset (MVTec AD layout) and print AUROC\n"
     "  make-sample  Generate the synthetic sample lot used by the README and tests\n"
+    "  report       Export a stored lot: PDF report, CSV and JSON of its parts\n"
     "  version      Print the version, LibTorch build and default encoder\n"
     "\n"
     "Run 'patchead <command> --help' for the options of a command.\n";
@@ -30,6 +33,7 @@ int dispatch(const QStringList &arguments)
         {QStringLiteral("inspect"), runInspect},
         {QStringLiteral("eval"), runEval},
         {QStringLiteral("make-sample"), runMakeSample},
+        {QStringLiteral("report"), runReport},
         {QStringLiteral("version"), runVersion},
         {QStringLiteral("--version"), runVersion},
     };
@@ -47,11 +51,23 @@ int dispatch(const QStringList &arguments)
     return command->second(commandArguments);
 }
 
+// `report` lays out PDF text, which needs QtGui's font database and so a
+// QGuiApplication; the offscreen platform needs no display.
+std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
+{
+    if (argc > 1 && qstrcmp(argv[1], "report") == 0) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        return std::make_unique<QGuiApplication>(argc, argv);
+    }
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("patchead"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PATCHEAD_VERSION));
     int code = ExitFailure;

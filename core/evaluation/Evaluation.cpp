@@ -2,9 +2,11 @@
 
 #include "common/Error.h"
 #include "common/Logging.h"
+#include "dataset/KShotSelection.h"
 #include "imaging/ImageLoader.h"
 #include "inspection/PartScorer.h"
 #include "inspection/ReferenceSet.h"
+#include "inspection/ZeroShotBatch.h"
 #include "metrics/RankingMetrics.h"
 #include "scoring/AnomalyMap.h"
 
@@ -15,14 +17,6 @@
 namespace patchead {
 
 namespace {
-
-quint64 splitMix64(quint64 &state)
-{
-    quint64 z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 // Ground-truth mask resized to the evaluation size; nearest neighbour keeps it binary.
 cv::Mat loadMask(const TestSample &sample, const cv::Size &size)
@@ -39,20 +33,69 @@ cv::Mat loadMask(const TestSample &sample, const cv::Size &size)
 
 } // namespace
 
-QStringList selectShots(const QStringList &pool, int k, quint64 seed)
+namespace {
+
+// Scores every test image; `score` maps (index, rgb) to a PartScore.
+template<typename ScoreFunction>
+void scoreTestImages(const EvaluationRequest &request, ScoreFunction score, EvaluationResult &result,
+                     const EvaluationProgress &progress, const std::atomic<bool> *cancel)
 {
-    if (k < 1 || k > pool.size())
-        throw SettingsError(QStringLiteral("Cannot draw %1 reference images from %2 training images; "
-                                           "choose 1 to %2 shots.").arg(k).arg(pool.size()));
-    QStringList shuffled = pool;
-    quint64 state = seed;
-    for (int i = 0; i < k; ++i) {
-        // Modulo bias is below 1e-15 for pools of realistic size.
-        const int j = i + static_cast<int>(splitMix64(state) % static_cast<quint64>(shuffled.size() - i));
-        shuffled.swapItemsAt(i, j);
+    const cv::Size pixelSize(request.pixelResolution, request.pixelResolution);
+    PixelMetricsAccumulator pixels;
+    std::vector<double> scores;
+    std::vector<int> labels;
+    const auto &samples = request.category.testSamples;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        if (cancel && cancel->load())
+            throw SettingsError(QStringLiteral("Evaluation cancelled."));
+        const PartScore part = score(static_cast<int>(i));
+        const cv::Mat map = renderAnomalyMap(part.patchScores, part.inputSize, request.settings.mapSigma, pixelSize);
+        pixels.add(map, loadMask(samples[i], pixelSize), samples[i].imagePath);
+        scores.push_back(part.imageScore);
+        labels.push_back(samples[i].anomalous ? 1 : 0);
+        result.images.push_back({samples[i].imagePath, samples[i].defectType, samples[i].anomalous, part.imageScore});
+        if (progress)
+            progress(static_cast<int>(i + 1), static_cast<int>(samples.size()));
     }
-    return shuffled.mid(0, k);
+    result.imageAuroc = rocAuc(scores, labels);
+    result.imageAp = averagePrecision(scores, labels);
+    result.imageF1Max = f1Max(scores, labels).f1;
+    result.pixel = pixels.compute();
 }
+
+void evaluateFewShot(FeatureExtractor &extractor, const EvaluationRequest &request, EvaluationResult &result,
+                     const EvaluationProgress &progress, const std::atomic<bool> *cancel)
+{
+    const ReferenceSet references = ReferenceSet::build(extractor, result.references, request.settings, {}, cancel);
+    result.alignment = references.alignment();
+    QElapsedTimer timer;
+    timer.start();
+    scoreTestImages(request, [&](int i) {
+        const LoadedImage image = loadImage(request.category.testSamples[static_cast<std::size_t>(i)].imagePath);
+        return scorePartImage(extractor, references, image.rgb, request.settings);
+    }, result, progress, cancel);
+    result.secondsPerImage = timer.elapsed() / 1000.0 / std::max<std::size_t>(1, request.category.testSamples.size());
+}
+
+// Batch zero-shot over the whole test set; the K references, if any, join
+// the batch. Time per image includes encoding and mutual scoring.
+void evaluateZeroShot(FeatureExtractor &extractor, const EvaluationRequest &request, EvaluationResult &result,
+                      const EvaluationProgress &progress, const std::atomic<bool> *cancel)
+{
+    QElapsedTimer timer;
+    timer.start();
+    ZeroShotBatch batch(extractor, request.settings);
+    std::vector<int> indices;
+    for (const TestSample &sample : request.category.testSamples)
+        indices.push_back(batch.add(loadImage(sample.imagePath).rgb));
+    for (const QString &reference : result.references)
+        batch.add(loadImage(reference).rgb);
+    scoreTestImages(request, [&](int i) { return batch.score(indices[static_cast<std::size_t>(i)]); },
+                    result, progress, cancel);
+    result.secondsPerImage = timer.elapsed() / 1000.0 / std::max<std::size_t>(1, request.category.testSamples.size());
+}
+
+} // namespace
 
 EvaluationResult evaluateCategory(FeatureExtractor &extractor, const EvaluationRequest &request,
                                   const EvaluationProgress &progress, const std::atomic<bool> *cancel)
@@ -61,35 +104,14 @@ EvaluationResult evaluateCategory(FeatureExtractor &extractor, const EvaluationR
     result.category = request.category.name;
     result.shots = request.shots;
     result.seed = request.seed;
-    result.references = selectShots(request.category.trainImages, request.shots, request.seed);
-    const ReferenceSet references = ReferenceSet::build(extractor, result.references, request.settings, {}, cancel);
-    result.alignment = references.alignment();
-
-    const cv::Size pixelSize(request.pixelResolution, request.pixelResolution);
-    PixelMetricsAccumulator pixels;
-    std::vector<double> scores;
-    std::vector<int> labels;
-    QElapsedTimer timer;
-    timer.start();
-    const auto &samples = request.category.testSamples;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-        if (cancel && cancel->load())
-            throw SettingsError(QStringLiteral("Evaluation cancelled."));
-        const LoadedImage image = loadImage(samples[i].imagePath);
-        const PartScore score = scorePartImage(extractor, references, image.rgb, request.settings);
-        const cv::Mat map = renderAnomalyMap(score.patchScores, score.inputSize, request.settings.mapSigma, pixelSize);
-        pixels.add(map, loadMask(samples[i], pixelSize), samples[i].imagePath);
-        scores.push_back(score.imageScore);
-        labels.push_back(samples[i].anomalous ? 1 : 0);
-        result.images.push_back({samples[i].imagePath, samples[i].defectType, samples[i].anomalous, score.imageScore});
-        if (progress)
-            progress(static_cast<int>(i + 1), static_cast<int>(samples.size()));
-    }
-    result.secondsPerImage = samples.empty() ? 0.0 : timer.elapsed() / 1000.0 / static_cast<double>(samples.size());
-    result.imageAuroc = rocAuc(scores, labels);
-    result.imageAp = averagePrecision(scores, labels);
-    result.imageF1Max = f1Max(scores, labels).f1;
-    result.pixel = pixels.compute();
+    if (request.shots > 0)
+        result.references = selectKShot(request.category.trainImages, request.shots, request.seed);
+    if (request.settings.zeroShot.enabled)
+        evaluateZeroShot(extractor, request, result, progress, cancel);
+    else if (request.shots > 0)
+        evaluateFewShot(extractor, request, result, progress, cancel);
+    else
+        throw SettingsError(QStringLiteral("Few-shot evaluation needs --shots 1 or more; use --zero-shot for none."));
     qCInfo(lcMetrics) << "Evaluated" << result.category << result.shots << "shots seed" << result.seed
                       << "image AUROC" << result.imageAuroc << "pixel AUROC" << result.pixel.auroc;
     return result;

@@ -16,7 +16,7 @@ namespace patchead {
 struct EvaluationRequest {
     DatasetCategory category;
     int shots = 8;
-    quint64 seed = 0;
+    quint32 seed = 0;
     InspectionSettings settings;
     int pixelResolution = 256; // maps and masks are resized to this square size for pixel metrics
 };
@@ -31,7 +31,7 @@ struct EvaluatedImage {
 struct EvaluationResult {
     QString category;
     int shots = 0;
-    quint64 seed = 0;
+    quint32 seed = 0;
     QStringList references;
     AlignmentDecision alignment;
     double imageAuroc = 0.0;
@@ -43,11 +43,6 @@ struct EvaluationResult {
 
     QJsonObject toJson(bool withImages) const;
 };
-
-// Draws k distinct paths from pool (sorted) reproducibly on every platform:
-// a partial Fisher-Yates shuffle driven by SplitMix64 with the given seed.
-// Throws SettingsError when k exceeds the pool.
-QStringList selectShots(const QStringList &pool, int k, quint64 seed);
 
 // (done, total) after each test image.
 using EvaluationProgress = std::function<void(int, int)>;

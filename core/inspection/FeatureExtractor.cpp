@@ -10,26 +10,51 @@ FeatureExtractor::FeatureExtractor(Encoder &encoder, const InspectionSettings &s
     : mEncoder(encoder),
       mLayers(settings.layers.isEmpty() ? encoder.manifest().defaultLayers : settings.layers),
       mFeatureSettings(settings.features),
-      mInputSpec(encoder.manifest().input)
+      mInputSpec(encoder.manifest().input),
+      mResolution(settings.resolution),
+      mKeepAspect(settings.keepAspect)
 {
     for (const QString &layer : mLayers) {
         if (encoder.manifest().outputIndex(layer) < 0)
             throw SettingsError(QStringLiteral("Layer \"%1\" is not an output of encoder %2.")
                                     .arg(layer, encoder.manifest().name));
     }
-    mInputSize = inputSizeFor(mInputSpec, settings.resolution, {}, false);
-    mInputSpec.width = mInputSize.width;
-    mInputSpec.height = mInputSize.height;
+}
+
+cv::Size FeatureExtractor::inputSizeFor(const cv::Size &imageSize) const
+{
+    return patchead::inputSizeFor(mInputSpec, mResolution, imageSize, mKeepAspect);
+}
+
+EncodedImage FeatureExtractor::encode(const cv::Mat &rgb)
+{
+    InputSpec spec = mInputSpec;
+    const cv::Size size = inputSizeFor(rgb.size());
+    spec.width = size.width;
+    spec.height = size.height;
+    EncoderOutput output = mEncoder.encode(preprocessImage(rgb, spec), mLayers);
+    EncodedImage encoded;
+    encoded.layers = std::move(output.layers);
+    encoded.globalEmbedding = std::move(output.globalEmbedding);
+    encoded.inputSize = size;
+    encoded.imageSize = rgb.size();
+    return encoded;
+}
+
+FeatureMap FeatureExtractor::combine(const EncodedImage &encoded, int neighbourhood) const
+{
+    PatchFeatureSettings settings = mFeatureSettings;
+    settings.neighbourhood = neighbourhood;
+    return combineLayers(encoded.layers, settings);
 }
 
 ImageFeatures FeatureExtractor::extract(const cv::Mat &rgb)
 {
-    const InputTensor input = preprocessImage(rgb, mInputSpec);
-    EncoderOutput output = mEncoder.encode(input, mLayers);
+    EncodedImage encoded = encode(rgb);
     ImageFeatures features;
-    features.patches = combineLayers(output.layers, mFeatureSettings);
-    features.globalEmbedding = std::move(output.globalEmbedding);
-    features.inputSize = mInputSize;
+    features.patches = combine(encoded, mFeatureSettings.neighbourhood);
+    features.globalEmbedding = std::move(encoded.globalEmbedding);
+    features.inputSize = encoded.inputSize;
     return features;
 }
 

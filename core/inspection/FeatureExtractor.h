@@ -7,6 +7,14 @@
 
 namespace patchead {
 
+// The encoder's raw output for one image, before layers are combined.
+struct EncodedImage {
+    std::vector<FeatureMap> layers;
+    std::vector<float> globalEmbedding;
+    cv::Size inputSize;   // encoder input size used
+    cv::Size imageSize;   // size of the image as loaded
+};
+
 // Patch embeddings of one image, with what the scoring needs to map them
 // back onto the image.
 struct ImageFeatures {
@@ -24,9 +32,16 @@ public:
     // requested layer is not among the encoder's outputs.
     FeatureExtractor(Encoder &encoder, const InspectionSettings &settings);
 
+    // Encodes and combines with the settings' neighbourhood.
     ImageFeatures extract(const cv::Mat &rgb);
+    // Encodes only; combine() then builds features for any neighbourhood.
+    EncodedImage encode(const cv::Mat &rgb);
+    FeatureMap combine(const EncodedImage &encoded, int neighbourhood) const;
+
     const QStringList &layers() const { return mLayers; }
-    cv::Size inputSize() const { return mInputSize; }
+    // Input size for an image of the given size (it depends on the image
+    // only when the aspect ratio is kept).
+    cv::Size inputSizeFor(const cv::Size &imageSize) const;
     Encoder &encoder() { return mEncoder; }
 
 private:
@@ -34,7 +49,8 @@ private:
     QStringList mLayers;
     PatchFeatureSettings mFeatureSettings;
     InputSpec mInputSpec;
-    cv::Size mInputSize;
+    int mResolution = 0;
+    bool mKeepAspect = false;
 };
 
 } // namespace patchead

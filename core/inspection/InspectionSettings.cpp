@@ -3,6 +3,7 @@
 #include "common/Error.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 
 namespace patchead {
 
@@ -27,6 +28,82 @@ AlignmentMode alignmentModeFromName(const QString &name)
     throw SettingsError(QStringLiteral("Unknown alignment mode \"%1\"; use off, auto or always.").arg(name));
 }
 
+namespace {
+
+QJsonArray rectToJson(const QRectF &r)
+{
+    return QJsonArray{r.x(), r.y(), r.width(), r.height()};
+}
+
+QRectF rectFromJson(const QJsonValue &value)
+{
+    const QJsonArray a = value.toArray();
+    return a.size() == 4 ? QRectF(a[0].toDouble(), a[1].toDouble(), a[2].toDouble(), a[3].toDouble()) : QRectF();
+}
+
+QJsonObject maskToJson(const MaskSettings &mask)
+{
+    QJsonArray ignores;
+    for (const QRectF &r : mask.ignoreRegions)
+        ignores.append(rectToJson(r));
+    QJsonObject json{{QStringLiteral("source"), maskSourceName(mask.source)},
+                     {QStringLiteral("background_weight"), mask.backgroundWeight},
+                     {QStringLiteral("pca_threshold"), mask.pcaThreshold},
+                     {QStringLiteral("attention_threshold"), mask.attentionThreshold},
+                     {QStringLiteral("ignore_regions"), ignores},
+                     {QStringLiteral("mask_image"), mask.maskImagePath}};
+    if (!mask.regionOfInterest.isEmpty())
+        json[QStringLiteral("region_of_interest")] = rectToJson(mask.regionOfInterest);
+    return json;
+}
+
+MaskSettings maskFromJson(const QJsonObject &json)
+{
+    MaskSettings mask;
+    mask.source = maskSourceFromName(json.value(QStringLiteral("source")).toString(maskSourceName(mask.source)));
+    mask.backgroundWeight = json.value(QStringLiteral("background_weight")).toDouble(mask.backgroundWeight);
+    mask.pcaThreshold = json.value(QStringLiteral("pca_threshold")).toDouble(mask.pcaThreshold);
+    mask.attentionThreshold = json.value(QStringLiteral("attention_threshold")).toDouble(mask.attentionThreshold);
+    mask.regionOfInterest = rectFromJson(json.value(QStringLiteral("region_of_interest")));
+    for (const QJsonValue &r : json.value(QStringLiteral("ignore_regions")).toArray())
+        mask.ignoreRegions.append(rectFromJson(r));
+    mask.maskImagePath = json.value(QStringLiteral("mask_image")).toString();
+    return mask;
+}
+
+QJsonObject zeroShotToJson(const ZeroShotSettings &zeroShot)
+{
+    QJsonArray neighbourhoods;
+    for (int r : zeroShot.neighbourhoods)
+        neighbourhoods.append(r);
+    return {{QStringLiteral("enabled"), zeroShot.enabled},
+            {QStringLiteral("rule"), mutualScoringRuleName(zeroShot.scoring.rule)},
+            {QStringLiteral("smallest_fraction"), zeroShot.scoring.smallestFraction},
+            {QStringLiteral("pooled_quantile"), zeroShot.scoring.pooledQuantile},
+            {QStringLiteral("neighbourhoods"), neighbourhoods},
+            {QStringLiteral("review_spread"), zeroShot.reviewSpread},
+            {QStringLiteral("reject_spread"), zeroShot.rejectSpread}};
+}
+
+ZeroShotSettings zeroShotFromJson(const QJsonObject &json)
+{
+    ZeroShotSettings z;
+    z.enabled = json.value(QStringLiteral("enabled")).toBool(z.enabled);
+    z.scoring.rule = mutualScoringRuleFromName(json.value(QStringLiteral("rule")).toString(mutualScoringRuleName(z.scoring.rule)));
+    z.scoring.smallestFraction = json.value(QStringLiteral("smallest_fraction")).toDouble(z.scoring.smallestFraction);
+    z.scoring.pooledQuantile = json.value(QStringLiteral("pooled_quantile")).toDouble(z.scoring.pooledQuantile);
+    if (json.contains(QStringLiteral("neighbourhoods"))) {
+        z.neighbourhoods.clear();
+        for (const QJsonValue &r : json.value(QStringLiteral("neighbourhoods")).toArray())
+            z.neighbourhoods.append(r.toInt());
+    }
+    z.reviewSpread = json.value(QStringLiteral("review_spread")).toDouble(z.reviewSpread);
+    z.rejectSpread = json.value(QStringLiteral("reject_spread")).toDouble(z.rejectSpread);
+    return z;
+}
+
+} // namespace
+
 QJsonObject InspectionSettings::toJson() const
 {
     QJsonObject json;
@@ -43,6 +120,9 @@ QJsonObject InspectionSettings::toJson() const
     json[QStringLiteral("reject_margin")] = threshold.rejectMargin;
     json[QStringLiteral("fixed_reject_threshold")] = fixedRejectThreshold;
     json[QStringLiteral("fixed_review_threshold")] = fixedReviewThreshold;
+    json[QStringLiteral("keep_aspect")] = keepAspect;
+    json[QStringLiteral("mask")] = maskToJson(mask);
+    json[QStringLiteral("zero_shot")] = zeroShotToJson(zeroShot);
     return json;
 }
 
@@ -65,6 +145,9 @@ InspectionSettings InspectionSettings::fromJson(const QJsonObject &json)
     s.threshold.rejectMargin = json.value(QStringLiteral("reject_margin")).toDouble(s.threshold.rejectMargin);
     s.fixedRejectThreshold = json.value(QStringLiteral("fixed_reject_threshold")).toDouble(0.0);
     s.fixedReviewThreshold = json.value(QStringLiteral("fixed_review_threshold")).toDouble(0.0);
+    s.keepAspect = json.value(QStringLiteral("keep_aspect")).toBool(false);
+    s.mask = maskFromJson(json.value(QStringLiteral("mask")).toObject());
+    s.zeroShot = zeroShotFromJson(json.value(QStringLiteral("zero_shot")).toObject());
     s.validate();
     return s;
 }
@@ -85,6 +168,20 @@ void InspectionSettings::validate() const
         fail(QStringLiteral("Map sigma %1 must be between 0 and 64 pixels.").arg(mapSigma));
     if (fixedRejectThreshold < 0.0 || fixedReviewThreshold < 0.0)
         fail(QStringLiteral("Thresholds must not be negative."));
+    if (mask.backgroundWeight < 0.0 || mask.backgroundWeight > 1.0)
+        fail(QStringLiteral("Background weight %1 must be between 0 and 1.").arg(mask.backgroundWeight));
+    if (zeroShot.neighbourhoods.isEmpty())
+        fail(QStringLiteral("Zero-shot scoring needs at least one neighbourhood size."));
+    for (int r : zeroShot.neighbourhoods) {
+        if (r < 1 || r > 9 || r % 2 == 0)
+            fail(QStringLiteral("Zero-shot neighbourhood %1 must be an odd number from 1 to 9.").arg(r));
+    }
+    if (!(zeroShot.scoring.smallestFraction > 0.0 && zeroShot.scoring.smallestFraction <= 1.0))
+        fail(QStringLiteral("Zero-shot smallest fraction %1 must be in (0, 1].").arg(zeroShot.scoring.smallestFraction));
+    if (!(zeroShot.scoring.pooledQuantile > 0.0 && zeroShot.scoring.pooledQuantile <= 1.0))
+        fail(QStringLiteral("Zero-shot pooled quantile %1 must be in (0, 1].").arg(zeroShot.scoring.pooledQuantile));
+    if (zeroShot.rejectSpread < zeroShot.reviewSpread)
+        fail(QStringLiteral("The zero-shot reject spread must not be below the review spread."));
     if (fixedReviewThreshold > 0.0 && fixedReviewThreshold > fixedRejectThreshold)
         fail(QStringLiteral("Review threshold %1 must not exceed the reject threshold %2.")
                  .arg(fixedReviewThreshold).arg(fixedRejectThreshold));

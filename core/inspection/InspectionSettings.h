@@ -1,13 +1,16 @@
 #pragma once
 
 #include "features/PatchFeatures.h"
+#include "scoring/ForegroundMask.h"
 #include "scoring/ImageScore.h"
+#include "scoring/MutualScoring.h"
 #include "scoring/NearestPatch.h"
 #include "scoring/Threshold.h"
 
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 namespace patchead {
 
@@ -28,6 +31,21 @@ struct AlignmentSettings {
     double flipTolerance = 0.003;
 };
 
+// Batch zero-shot: parts are scored against the other parts of their lot
+// (and against references when there are any).
+struct ZeroShotSettings {
+    bool enabled = false;
+    MutualScoringSettings scoring;
+    // Neighbourhood sizes whose scores are averaged (MuSc uses 1, 3 and 5).
+    // Memory: parts x patches x channels x 4 bytes per entry.
+    QVector<int> neighbourhoods{3};
+    // Thresholds from the lot's own score distribution when none are fixed:
+    // review at median + reviewSpread robust standard deviations
+    // (1.4826 x median absolute deviation), reject at median + rejectSpread.
+    double reviewSpread = 3.0;
+    double rejectSpread = 5.0;
+};
+
 // Every setting that changes a score. Stored with each lot as JSON so a lot
 // can be resumed only with the settings it started with.
 struct InspectionSettings {
@@ -41,6 +59,11 @@ struct InspectionSettings {
     double fixedRejectThreshold = 0.0; // > 0 replaces the threshold from good samples
     double fixedReviewThreshold = 0.0; // > 0 with a fixed reject threshold sets a review band
     NearestPatchOptions search;
+    MaskSettings mask;
+    ZeroShotSettings zeroShot;
+    // Resize to the input size with the image's aspect ratio (long side =
+    // resolution) instead of squashing it to a square.
+    bool keepAspect = false;
 
     QJsonObject toJson() const;
     // Reads settings written by toJson; absent keys keep their defaults.

@@ -4,7 +4,6 @@
 #include "common/Hashing.h"
 #include "common/Logging.h"
 #include "imaging/ImageLoader.h"
-#include "inspection/PartScorer.h"
 #include "scoring/AnomalyMap.h"
 
 #include <QDir>
@@ -27,16 +26,15 @@ QString compactJson(const QJsonObject &object)
 // The settings that must match for a lot to be resumed: scoring settings,
 // encoder and references. Threshold settings are excluded because the user
 // may change thresholds of a stored lot.
-QJsonObject scoringIdentity(const LotRequest &request, const Encoder &encoder, const ReferenceSet &references)
+QJsonObject scoringIdentity(const LotRequest &request, const Encoder &encoder,
+                            const QVector<ReferenceRecord> &references)
 {
     QJsonObject settings = request.settings.toJson();
-    settings.remove(QStringLiteral("review_quantile"));
-    settings.remove(QStringLiteral("reject_margin"));
-    settings.remove(QStringLiteral("fixed_reject_threshold"));
-    settings.remove(QStringLiteral("fixed_review_threshold"));
+    for (const char *key : {"review_quantile", "reject_margin", "fixed_reject_threshold", "fixed_review_threshold"})
+        settings.remove(QLatin1String(key));
     QJsonArray hashes;
-    for (const ReferenceImage &image : references.images())
-        hashes.append(image.sha256);
+    for (const ReferenceRecord &reference : references)
+        hashes.append(reference.sha256);
     settings[QStringLiteral("reference_sha256")] = hashes;
     settings[QStringLiteral("model_sha256")] = encoder.manifest().moduleSha256;
     return settings;
@@ -75,12 +73,14 @@ QStringList LotInspection::listImages(const QString &folder)
     return paths;
 }
 
-LotRecord LotInspection::prepareLot(const LotRequest &request, const ReferenceSet &references)
+LotRecord LotInspection::prepareLot(const LotRequest &request, const QVector<ReferenceRecord> &references,
+                                    const QJsonObject &alignmentDecision, const Thresholds &initial)
 {
-    QJsonObject identity = scoringIdentity(request, mEncoder, references);
+    const QJsonObject identity = scoringIdentity(request, mEncoder, references);
     QJsonObject stored = request.settings.toJson();
     stored[QStringLiteral("identity")] = identity;
-    stored[QStringLiteral("alignment_decision")] = references.alignment().toJson();
+    if (!alignmentDecision.isEmpty())
+        stored[QStringLiteral("alignment_decision")] = alignmentDecision;
 
     if (std::optional<LotRecord> existing = mStore.findLot(request.lotName)) {
         const QJsonObject previous = QJsonDocument::fromJson(existing->settingsJson.toUtf8()).object();
@@ -92,7 +92,6 @@ LotRecord LotInspection::prepareLot(const LotRequest &request, const ReferenceSe
         return *existing;
     }
 
-    const Thresholds thresholds = references.thresholds(request.settings);
     LotRecord lot;
     lot.name = request.lotName;
     lot.folder = QFileInfo(request.lotFolder).absoluteFilePath();
@@ -100,22 +99,23 @@ LotRecord LotInspection::prepareLot(const LotRequest &request, const ReferenceSe
     lot.settingsJson = compactJson(stored);
     lot.modelName = mEncoder.manifest().name;
     lot.modelHash = mEncoder.manifest().moduleSha256;
-    lot.rejectThreshold = thresholds.reject;
-    lot.reviewThreshold = thresholds.review;
-    lot.thresholdRule = thresholds.rule;
+    lot.rejectThreshold = initial.reject;
+    lot.reviewThreshold = initial.review;
+    lot.thresholdRule = initial.rule;
     lot.status = QStringLiteral("created");
     mStore.createLot(lot);
 
-    QVector<ReferenceRecord> records;
-    for (const ReferenceImage &image : references.images())
-        records.append({0, lot.id, image.path, image.sha256, image.leaveOneOutScore});
-    mStore.setReferences(lot.id, records);
+    if (!references.isEmpty()) {
+        QVector<ReferenceRecord> records = references;
+        for (ReferenceRecord &record : records)
+            record.lotId = lot.id;
+        mStore.setReferences(lot.id, records);
+    }
     return lot;
 }
 
 PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
-                                      FeatureExtractor &extractor, const ReferenceSet &references,
-                                      const LotRequest &request)
+                                      const PartScoreFunction &score, const LotRequest &request)
 {
     QElapsedTimer timer;
     timer.start();
@@ -127,14 +127,14 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
         const LoadedImage image = loadImage(path);
         part.imageWidth = image.rgb.cols;
         part.imageHeight = image.rgb.rows;
-        const PartScore score = scorePartImage(extractor, references, image.rgb, request.settings);
-        part.imageScore = score.imageScore;
-        part.verdict = verdictForScore(score.imageScore, thresholds.reject, thresholds.review);
-        part.mapWidth = score.patchScores.width;
-        part.mapHeight = score.patchScores.height;
-        part.anomalyMap = score.patchScores.values;
+        const PartScore result = score(path, image.rgb);
+        part.imageScore = result.imageScore;
+        part.verdict = verdictForScore(result.imageScore, thresholds.reject, thresholds.review);
+        part.mapWidth = result.patchScores.width;
+        part.mapHeight = result.patchScores.height;
+        part.anomalyMap = result.patchScores.values;
         if (!request.heatmapFolder.isEmpty())
-            writeHeatmap(request.heatmapFolder, path, image.rgb, score, thresholds, request.settings.mapSigma,
+            writeHeatmap(request.heatmapFolder, path, image.rgb, result, thresholds, request.settings.mapSigma,
                          request.heatmapOpacity);
     } catch (const ImageError &error) {
         qCWarning(lcInspection) << "Part not scored:" << error.message();
@@ -146,31 +146,11 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
     return part;
 }
 
-LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &callbacks,
-                              const std::atomic<bool> *cancel)
+void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
+                               const PartScoreFunction &score, const LotCallbacks &callbacks,
+                               const std::atomic<bool> *cancel, LotSummary &summary)
 {
-    request.settings.validate();
-    if (request.lotName.trimmed().isEmpty())
-        throw SettingsError(QStringLiteral("The lot needs a name."));
-    const QStringList parts = request.partPaths.isEmpty() ? listImages(request.lotFolder) : request.partPaths;
-    if (!request.heatmapFolder.isEmpty() && !QDir().mkpath(request.heatmapFolder))
-        throw SettingsError(QStringLiteral("Cannot create the heatmap folder %1.").arg(request.heatmapFolder));
-
-    qCInfo(lcInspection) << "Inspection of lot" << request.lotName << "started:" << parts.size() << "parts,"
-                         << request.referencePaths.size() << "references";
-    FeatureExtractor extractor(mEncoder, request.settings);
-    auto referenceProgress = [&](int done, int total, const QString &) {
-        if (callbacks.stageProgress)
-            callbacks.stageProgress(QStringLiteral("references"), done, total);
-    };
-    const ReferenceSet references = ReferenceSet::build(extractor, request.referencePaths, request.settings,
-                                                        referenceProgress, cancel);
-    LotRecord lot = prepareLot(request, references);
     const Thresholds thresholds{lot.rejectThreshold, lot.reviewThreshold, lot.thresholdRule};
-
-    LotSummary summary;
-    summary.alignment = references.alignment();
-    summary.rejectedReferences = references.rejected();
     const QSet<QString> alreadyStored = mStore.storedPartPaths(lot.id);
     mStore.setLotStatus(lot.id, QStringLiteral("running"));
     mStore.appendAudit(lot.id, QStringLiteral("inspection_started"),
@@ -178,8 +158,7 @@ LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &cal
                                     {QStringLiteral("already_stored"), alreadyStored.size()},
                                     {QStringLiteral("model_sha256"), lot.modelHash},
                                     {QStringLiteral("device"), mEncoder.deviceName()}}));
-
-    LotProgress progress;
+    LotProgress &progress = summary.progress;
     progress.total = parts.size();
     QElapsedTimer timer;
     timer.start();
@@ -193,33 +172,83 @@ LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &cal
             summary.cancelled = true;
             break;
         }
-        PartRecord part = inspectPart(path, lot.id, thresholds, extractor, references, request);
+        PartRecord part = inspectPart(path, lot.id, thresholds, score, request);
         mStore.savePart(part);
         ++progress.stored;
         ++progress.scoredThisRun;
         progress.failed += part.verdict == Verdict::Error ? 1 : 0;
         progress.elapsedSeconds = static_cast<double>(timer.elapsed()) / 1000.0;
-        const int remaining = progress.total - progress.stored;
-        progress.etaSeconds = progress.elapsedSeconds / progress.scoredThisRun * remaining;
+        progress.etaSeconds = progress.elapsedSeconds / progress.scoredThisRun * (progress.total - progress.stored);
         progress.lastPart = path;
         if (callbacks.partStored)
             callbacks.partStored(progress, part);
     }
+}
 
+void LotInspection::finishLot(qint64 lotId, const LotRequest &request, LotSummary &summary)
+{
     const QString status = summary.cancelled ? QStringLiteral("cancelled") : QStringLiteral("complete");
-    mStore.setLotStatus(lot.id, status);
-    mStore.appendAudit(lot.id, QStringLiteral("inspection_finished"),
+    mStore.setLotStatus(lotId, status);
+    mStore.appendAudit(lotId, QStringLiteral("inspection_finished"),
                        compactJson({{QStringLiteral("status"), status},
-                                    {QStringLiteral("scored"), progress.scoredThisRun},
-                                    {QStringLiteral("failed"), progress.failed},
-                                    {QStringLiteral("seconds"), static_cast<double>(timer.elapsed()) / 1000.0}}));
-    summary.lot = *mStore.lot(lot.id);
-    summary.counts = mStore.counts(lot.id);
-    summary.scoredThisRun = progress.scoredThisRun;
-    summary.secondsPerPart = progress.scoredThisRun > 0 ? progress.elapsedSeconds / progress.scoredThisRun : 0.0;
-    qCInfo(lcInspection) << "Inspection of lot" << request.lotName << status << ":" << progress.scoredThisRun
-                         << "parts scored," << summary.alreadyStored << "already stored," << progress.failed << "failed";
+                                    {QStringLiteral("scored"), summary.progress.scoredThisRun},
+                                    {QStringLiteral("failed"), summary.progress.failed},
+                                    {QStringLiteral("seconds"), summary.progress.elapsedSeconds}}));
+    summary.lot = *mStore.lot(lotId);
+    summary.counts = mStore.counts(lotId);
+    summary.scoredThisRun = summary.progress.scoredThisRun;
+    summary.secondsPerPart = summary.scoredThisRun > 0 ? summary.progress.elapsedSeconds / summary.scoredThisRun : 0.0;
+    qCInfo(lcInspection) << "Inspection of lot" << request.lotName << status << ":" << summary.scoredThisRun
+                         << "parts scored," << summary.alreadyStored << "already stored,"
+                         << summary.progress.failed << "failed";
+}
+
+LotSummary LotInspection::runFewShot(const LotRequest &request, const QStringList &parts,
+                                     const LotCallbacks &callbacks, const std::atomic<bool> *cancel)
+{
+    FeatureExtractor extractor(mEncoder, request.settings);
+    auto referenceProgress = [&](int done, int total, const QString &) {
+        if (callbacks.stageProgress)
+            callbacks.stageProgress(QStringLiteral("references"), done, total);
+    };
+    const ReferenceSet references = ReferenceSet::build(extractor, request.referencePaths, request.settings,
+                                                        referenceProgress, cancel);
+    QVector<ReferenceRecord> records;
+    for (const ReferenceImage &image : references.images())
+        records.append({0, 0, image.path, image.sha256, image.leaveOneOutScore});
+    const LotRecord lot = prepareLot(request, records, references.alignment().toJson(),
+                                     references.thresholds(request.settings));
+
+    LotSummary summary;
+    summary.alignment = references.alignment();
+    summary.rejectedReferences = references.rejected();
+    auto score = [&](const QString &, const cv::Mat &rgb) {
+        return scorePartImage(extractor, references, rgb, request.settings);
+    };
+    scoreParts(parts, lot, request, score, callbacks, cancel, summary);
+    finishLot(lot.id, request, summary);
     return summary;
+}
+
+LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &callbacks,
+                              const std::atomic<bool> *cancel)
+{
+    request.settings.validate();
+    if (request.lotName.trimmed().isEmpty())
+        throw SettingsError(QStringLiteral("The lot needs a name."));
+    const QStringList parts = request.partPaths.isEmpty() ? listImages(request.lotFolder) : request.partPaths;
+    if (parts.isEmpty())
+        throw SettingsError(QStringLiteral("No images found in the lot folder %1 (accepted: %2).")
+                                .arg(request.lotFolder, supportedImagePatterns().join(QStringLiteral(", "))));
+    if (!request.heatmapFolder.isEmpty() && !QDir().mkpath(request.heatmapFolder))
+        throw SettingsError(QStringLiteral("Cannot create the heatmap folder %1.").arg(request.heatmapFolder));
+
+    qCInfo(lcInspection) << "Inspection of lot" << request.lotName << "started:" << parts.size() << "parts,"
+                         << request.referencePaths.size() << "references,"
+                         << (request.settings.zeroShot.enabled ? "batch zero-shot" : "few-shot");
+    if (request.settings.zeroShot.enabled)
+        return runZeroShot(request, parts, callbacks, cancel);
+    return runFewShot(request, parts, callbacks, cancel);
 }
 
 } // namespace patchead

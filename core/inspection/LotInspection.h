@@ -2,9 +2,11 @@
 
 #include "encoder/Encoder.h"
 #include "inspection/InspectionSettings.h"
+#include "inspection/PartScorer.h"
 #include "inspection/ReferenceSet.h"
 #include "store/LotStore.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 #include <atomic>
@@ -37,6 +39,7 @@ struct LotProgress {
 
 struct LotSummary {
     LotRecord lot;
+    LotProgress progress;
     LotCounts counts;
     int scoredThisRun = 0;
     int alreadyStored = 0;
@@ -52,10 +55,13 @@ struct LotCallbacks {
     std::function<void(const LotProgress &, const PartRecord &)> partStored;
 };
 
-// Runs a few-shot inspection of a lot: builds the reference set, then scores
-// every part not yet stored and commits each result as it is produced, so a
-// killed run loses at most the part in flight and a re-run resumes. Used by
-// the command line and the workstation alike.
+// Runs the inspection of a lot and commits each part's result as it is
+// produced, so a killed run loses at most the part in flight and a re-run
+// resumes. Few-shot: parts are scored against the reference set. Batch
+// zero-shot (settings.zeroShot.enabled): every part is encoded first, then
+// scored against the other parts (and the references, if any); thresholds
+// not fixed by the user then come from the lot's score distribution once
+// every part is scored. Used by the command line and the workstation alike.
 class LotInspection {
 public:
     LotInspection(Encoder &encoder, LotStore &store);
@@ -72,10 +78,24 @@ public:
     static QStringList listImages(const QString &folder);
 
 private:
-    LotRecord prepareLot(const LotRequest &request, const ReferenceSet &references);
+    // Scores one part image; throws ImageError for unusable images.
+    using PartScoreFunction = std::function<PartScore(const QString &path, const cv::Mat &rgb)>;
+
+    // Creates the lot, or returns the stored one after checking that it was
+    // inspected with the same settings, model and references.
+    LotRecord prepareLot(const LotRequest &request, const QVector<ReferenceRecord> &references,
+                         const QJsonObject &alignmentDecision, const Thresholds &initial);
     PartRecord inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
-                           FeatureExtractor &extractor, const ReferenceSet &references,
-                           const LotRequest &request);
+                           const PartScoreFunction &score, const LotRequest &request);
+    // Scores every part not stored yet and commits each; fills summary.
+    void scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
+                    const PartScoreFunction &score, const LotCallbacks &callbacks,
+                    const std::atomic<bool> *cancel, LotSummary &summary);
+    void finishLot(qint64 lotId, const LotRequest &request, LotSummary &summary);
+    LotSummary runFewShot(const LotRequest &request, const QStringList &parts, const LotCallbacks &callbacks,
+                          const std::atomic<bool> *cancel);
+    LotSummary runZeroShot(const LotRequest &request, const QStringList &parts, const LotCallbacks &callbacks,
+                           const std::atomic<bool> *cancel);
 
     Encoder &mEncoder;
     LotStore &mStore;

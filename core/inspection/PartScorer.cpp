@@ -1,9 +1,36 @@
 #include "inspection/PartScorer.h"
 
+#include "common/Error.h"
 #include "scoring/ImageScore.h"
 #include "scoring/NearestPatch.h"
 
 namespace patchead {
+
+PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask)
+{
+    switch (mask.source) {
+    case MaskSource::None:
+        return {};
+    case MaskSource::Pca:
+        return pcaForeground(features.patches, mask.pcaThreshold);
+    case MaskSource::Region:
+        return regionForeground(mask, features.patches.height, features.patches.width);
+    case MaskSource::Attention:
+        // NOTE: attention masks need a ViT encoder that exports CLS attention.
+        throw SettingsError(QStringLiteral("The attention mask needs a ViT encoder with attention output; "
+                                           "use --mask pca or --mask region with this encoder."));
+    }
+    return {};
+}
+
+void applyForeground(PatchGrid &patchScores, const PatchGrid &foreground, const MaskSettings &mask)
+{
+    if (foreground.isEmpty())
+        return;
+    const PatchGrid weights = maskWeights(foreground, mask.backgroundWeight);
+    for (std::size_t i = 0; i < patchScores.values.size(); ++i)
+        patchScores.values[i] *= weights.values[i];
+}
 
 PartScore scorePartImage(FeatureExtractor &extractor, const ReferenceSet &references,
                          const cv::Mat &rgb, const InspectionSettings &settings)
@@ -13,6 +40,8 @@ PartScore scorePartImage(FeatureExtractor &extractor, const ReferenceSet &refere
     score.inputSize = features.inputSize;
     score.patchScores = PatchGrid(features.patches.height, features.patches.width);
     score.patchScores.values = nearestPatchScores(features.patches, references.bank(), -1, settings.search);
+    score.foreground = foregroundFor(features, settings.mask);
+    applyForeground(score.patchScores, score.foreground, settings.mask);
     score.imageScore = imageScore(score.patchScores.values, settings.imageScore);
     return score;
 }

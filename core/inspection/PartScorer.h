@@ -5,15 +5,24 @@
 
 namespace patchead {
 
-// The few-shot score of one image against a reference set.
+// The score of one image.
 struct PartScore {
-    PatchGrid patchScores;   // raw patch scores on the patch grid
+    PatchGrid patchScores;   // patch scores after mask weighting, on the patch grid
+    PatchGrid foreground;    // 1 = foreground; empty when no mask is used
     double imageScore = 0.0;
     cv::Size inputSize;      // encoder input size, for rendering the map
 };
 
-// Scores an 8-bit RGB image: features, nearest-patch scores against the
-// memory bank, image score (docs/scoring-contract.md).
+// The foreground of an image under test on its patch grid (empty for
+// MaskSource::None). Masks apply to images under test, never to references,
+// because masked references cause false alarms at object borders.
+PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask);
+
+// Multiplies patch scores by the mask weights (no-op for an empty foreground).
+void applyForeground(PatchGrid &patchScores, const PatchGrid &foreground, const MaskSettings &mask);
+
+// Scores an 8-bit RGB image few-shot: features, nearest-patch scores against
+// the memory bank, mask weighting, image score (docs/scoring-contract.md).
 PartScore scorePartImage(FeatureExtractor &extractor, const ReferenceSet &references,
                          const cv::Mat &rgb, const InspectionSettings &settings);
 

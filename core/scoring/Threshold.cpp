@@ -41,6 +41,26 @@ Thresholds thresholdsFromGoodScores(const std::vector<double> &leaveOneOutScores
     return thresholds;
 }
 
+Thresholds thresholdsFromLotScores(const std::vector<double> &scores, double reviewSpread, double rejectSpread)
+{
+    if (scores.size() < 3)
+        throw SettingsError(QStringLiteral("Thresholds from a lot's own scores need at least three scored parts; "
+                                           "set --threshold for smaller lots."));
+    const double median = quantile(scores, 0.5);
+    std::vector<double> deviations;
+    for (double score : scores)
+        deviations.push_back(std::abs(score - median));
+    // 1.4826 makes the median absolute deviation estimate the standard
+    // deviation of normally distributed scores.
+    const double spread = std::max(1.4826 * quantile(deviations, 0.5), 1e-9);
+    Thresholds thresholds;
+    thresholds.review = median + reviewSpread * spread;
+    thresholds.reject = median + rejectSpread * spread;
+    thresholds.rule = QStringLiteral("from the lot's %1 scores: review at median + %2 robust SD, reject at median + %3 robust SD")
+                          .arg(scores.size()).arg(reviewSpread).arg(rejectSpread);
+    return thresholds;
+}
+
 Thresholds fixedThresholds(double reject, double review)
 {
     if (!(reject > 0.0))

@@ -28,6 +28,13 @@ struct ThresholdSettings {
 Thresholds thresholdsFromGoodScores(const std::vector<double> &leaveOneOutScores,
                                     const ThresholdSettings &settings);
 
+// Thresholds for batch zero-shot lots without good samples, from the lot's
+// own scores on the assumption that most parts are good: review at
+// median + reviewSpread * s and reject at median + rejectSpread * s, with the
+// robust standard deviation s = 1.4826 * median absolute deviation. Throws
+// SettingsError for fewer than three scores.
+Thresholds thresholdsFromLotScores(const std::vector<double> &scores, double reviewSpread, double rejectSpread);
+
 // Thresholds set by the user; review defaults to reject when not given.
 Thresholds fixedThresholds(double reject, double review = -1.0);
 

@@ -74,6 +74,7 @@ public:
     LotCounts counts(qint64 lotId) const;
 
     // Changes the thresholds, re-derives every automatic verdict of the lot,
+    // stores a non-empty reason as the lot's threshold rule,
     // and records the change in the threshold history and audit log, all in
     // one transaction. Returns the recorded change.
     ThresholdChange setThresholds(qint64 lotId, double rejectThreshold, double reviewThreshold,

@@ -272,9 +272,12 @@ ThresholdChange LotStore::setThresholds(qint64 lotId, double rejectThreshold,
 
     LotStoreTransaction transaction(*this);
     std::tie(change.oldReject, change.oldReview) = readThresholds(*this, lotId);
-    LotStoreStatement update(*this, "UPDATE lots SET reject_threshold = ?1, "
-                                    "review_threshold = ?2 WHERE id = ?3");
-    update.bindDouble(1, rejectThreshold).bindDouble(2, reviewThreshold).bindInt64(3, lotId);
+    // The reason becomes the lot's threshold rule, so the lot always says
+    // where its current thresholds came from.
+    LotStoreStatement update(*this, "UPDATE lots SET reject_threshold = ?1, review_threshold = ?2, "
+                                    "threshold_rule = CASE WHEN ?4 = '' THEN threshold_rule ELSE ?4 END "
+                                    "WHERE id = ?3");
+    update.bindDouble(1, rejectThreshold).bindDouble(2, reviewThreshold).bindInt64(3, lotId).bindText(4, reason);
     update.run();
     const int verdictsChanged = rederiveVerdicts(*this, lotId, rejectThreshold, reviewThreshold);
     change.id = insertThresholdChange(*this, change);

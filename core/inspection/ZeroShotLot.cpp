@@ -1,0 +1,88 @@
+// Batch zero-shot inspection of a lot (LotInspection::runZeroShot).
+#include "inspection/LotInspection.h"
+
+#include "common/Error.h"
+#include "common/Hashing.h"
+#include "common/Logging.h"
+#include "imaging/ImageLoader.h"
+#include "inspection/ZeroShotBatch.h"
+
+#include <QHash>
+
+namespace patchead {
+
+namespace {
+
+// Marks thresholds that wait for the whole lot's scores. Verdicts stored
+// before then are provisional and re-derived when the thresholds are set.
+const QString kPendingRule = QStringLiteral("pending: derived from the lot's scores once every part is scored");
+
+Thresholds initialThresholds(const InspectionSettings &settings)
+{
+    if (settings.fixedRejectThreshold > 0.0)
+        return fixedThresholds(settings.fixedRejectThreshold,
+                               settings.fixedReviewThreshold > 0.0 ? settings.fixedReviewThreshold : -1.0);
+    return Thresholds{0.0, 0.0, kPendingRule};
+}
+
+} // namespace
+
+LotSummary LotInspection::runZeroShot(const LotRequest &request, const QStringList &parts,
+                                      const LotCallbacks &callbacks, const std::atomic<bool> *cancel)
+{
+    FeatureExtractor extractor(mEncoder, request.settings);
+    ZeroShotBatch batch(extractor, request.settings);
+    auto stage = [&](const QString &name, int done, int total) {
+        if (callbacks.stageProgress)
+            callbacks.stageProgress(name, done, total);
+    };
+    auto checkCancel = [&] {
+        if (cancel && cancel->load())
+            throw SettingsError(QStringLiteral("Inspection of lot \"%1\" cancelled while encoding; "
+                                               "nothing was stored for this run.").arg(request.lotName));
+    };
+
+    // References, when given, join the batch but are never scored.
+    QVector<ReferenceRecord> references;
+    for (int i = 0; i < request.referencePaths.size(); ++i) {
+        checkCancel();
+        const QString &path = request.referencePaths[i];
+        batch.add(loadImage(path).rgb);
+        references.append({0, 0, path, fileSha256(path), 0.0});
+        stage(QStringLiteral("references"), i + 1, request.referencePaths.size());
+    }
+
+    // Mutual scoring needs every part's features before the first score.
+    QHash<QString, int> batchIndex;
+    for (int i = 0; i < parts.size(); ++i) {
+        checkCancel();
+        try {
+            batchIndex.insert(parts[i], batch.add(loadImage(parts[i]).rgb));
+        } catch (const ImageError &error) {
+            qCWarning(lcInspection) << "Part left out of the zero-shot batch:" << error.message();
+        }
+        stage(QStringLiteral("encoding"), i + 1, parts.size());
+    }
+    qCInfo(lcInspection) << "Zero-shot batch of lot" << request.lotName << ":" << batch.size() << "images,"
+                         << batch.bytes() / (1024 * 1024) << "MiB of patch features";
+
+    const LotRecord lot = prepareLot(request, references, {}, initialThresholds(request.settings));
+    LotSummary summary;
+    auto score = [&](const QString &path, const cv::Mat &) { return batch.score(batchIndex.value(path)); };
+    scoreParts(parts, lot, request, score, callbacks, cancel, summary);
+
+    if (!summary.cancelled && lot.thresholdRule == kPendingRule) {
+        std::vector<double> scores;
+        for (const PartRecord &part : mStore.parts(lot.id)) {
+            if (part.verdict != Verdict::Error)
+                scores.push_back(part.imageScore);
+        }
+        const Thresholds derived = thresholdsFromLotScores(scores, request.settings.zeroShot.reviewSpread,
+                                                           request.settings.zeroShot.rejectSpread);
+        mStore.setThresholds(lot.id, derived.reject, derived.review, derived.rule);
+    }
+    finishLot(lot.id, request, summary);
+    return summary;
+}
+
+} // namespace patchead

@@ -1,0 +1,174 @@
+#include "scoring/MutualScoring.h"
+
+#include "common/Error.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+namespace patchead {
+
+QString mutualScoringRuleName(MutualScoringRule rule)
+{
+    return rule == MutualScoringRule::PooledQuantileMean ? QStringLiteral("pooled-quantile") : QStringLiteral("musc");
+}
+
+MutualScoringRule mutualScoringRuleFromName(const QString &name)
+{
+    if (name == QLatin1String("musc"))
+        return MutualScoringRule::SmallestFractionMean;
+    if (name == QLatin1String("pooled-quantile"))
+        return MutualScoringRule::PooledQuantileMean;
+    throw SettingsError(QStringLiteral("Unknown zero-shot rule \"%1\"; use musc or pooled-quantile.").arg(name));
+}
+
+namespace {
+
+// Calls `visit(rows, columns, bankStart, tile)` for each similarity tile of
+// queries x bank, computed by sgemm.
+template<typename Visitor>
+void forEachSimilarityTile(const float *queries, int count, const MemoryBank &bank,
+                           const NearestPatchOptions &options, int queryStart, Visitor visit)
+{
+    std::vector<float> tile(static_cast<std::size_t>(options.queryTile) * options.bankTile);
+    const int channels = bank.channels();
+    const int rows = std::min(options.queryTile, count - queryStart);
+    for (int b0 = 0; b0 < bank.size(); b0 += options.bankTile) {
+        const int columns = std::min(options.bankTile, bank.size() - b0);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, columns, channels, 1.0f,
+                    queries + static_cast<std::size_t>(queryStart) * channels, channels, bank.patch(b0), channels,
+                    0.0f, tile.data(), columns);
+        visit(rows, columns, b0, tile);
+    }
+}
+
+// A block of query patches, row after row.
+struct QueryBlock {
+    const float *data;
+    int count;
+    int channels;
+    const float *patch(int index) const { return data + static_cast<std::size_t>(index) * channels; }
+};
+
+// Mean of the smallest k of n values (k >= 1), reordering `values`.
+float meanOfSmallest(float *values, int n, int k)
+{
+    std::nth_element(values, values + (k - 1), values + n);
+    double sum = 0.0;
+    for (int i = 0; i < k; ++i)
+        sum += values[i];
+    return static_cast<float>(sum / k);
+}
+
+std::vector<float> smallestFractionScores(const QueryBlock &patches, int target, const MemoryBank &batch,
+                                          double fraction, const NearestPatchOptions &options)
+{
+    const int sources = batch.sourceCount();
+    const int others = sources - 1;
+    if (others < 1)
+        throw SettingsError(QStringLiteral("Zero-shot scoring needs at least two images in the batch."));
+    const int k = std::max(1, static_cast<int>(std::floor(fraction * others)));
+    std::vector<float> scores(static_cast<std::size_t>(patches.count));
+    for (int q0 = 0; q0 < patches.count; q0 += options.queryTile) {
+        const int rows = std::min(options.queryTile, patches.count - q0);
+        NearestPatchOptions tileOptions = options;
+        tileOptions.queryTile = rows;
+        const std::vector<float> best = maxCosinePerSource(patches.patch(q0), rows, batch, target, tileOptions);
+        std::vector<float> distances(static_cast<std::size_t>(others));
+        for (int r = 0; r < rows; ++r) {
+            int n = 0;
+            for (int s = 0; s < sources; ++s) {
+                if (s != target)
+                    distances[static_cast<std::size_t>(n++)] = 1.0f - best[static_cast<std::size_t>(r) * sources + s];
+            }
+            scores[static_cast<std::size_t>(q0 + r)] = 0.5f * meanOfSmallest(distances.data(), n, k);
+        }
+    }
+    return scores;
+}
+
+std::vector<float> pooledQuantileScores(const QueryBlock &patches, int target, const MemoryBank &batch,
+                                        double quantile, const NearestPatchOptions &options)
+{
+    int pooled = 0;
+    for (int i = 0; i < batch.size(); ++i)
+        pooled += batch.source(i) != target ? 1 : 0;
+    if (pooled == 0)
+        throw SettingsError(QStringLiteral("Zero-shot scoring needs at least two images in the batch."));
+    const auto k = static_cast<std::size_t>(std::max(1.0, std::ceil(quantile * pooled)));
+    std::vector<float> scores(static_cast<std::size_t>(patches.count));
+    for (int q0 = 0; q0 < patches.count; q0 += options.queryTile) {
+        // Per query, a min-heap of its k largest similarities (k smallest distances).
+        std::vector<std::priority_queue<float, std::vector<float>, std::greater<float>>> heaps(
+            static_cast<std::size_t>(std::min(options.queryTile, patches.count - q0)));
+        forEachSimilarityTile(patches.data, patches.count, batch, options, q0,
+                              [&](int rows, int columns, int bankStart, const std::vector<float> &tile) {
+            for (int r = 0; r < rows; ++r) {
+                auto &heap = heaps[static_cast<std::size_t>(r)];
+                const float *row = tile.data() + static_cast<std::size_t>(r) * columns;
+                for (int c = 0; c < columns; ++c) {
+                    if (batch.source(bankStart + c) == target)
+                        continue;
+                    if (heap.size() < k)
+                        heap.push(row[c]);
+                    else if (row[c] > heap.top()) {
+                        heap.pop();
+                        heap.push(row[c]);
+                    }
+                }
+            }
+        });
+        for (std::size_t r = 0; r < heaps.size(); ++r) {
+            double sum = 0.0;
+            const std::size_t n = heaps[r].size();
+            for (; !heaps[r].empty(); heaps[r].pop())
+                sum += 1.0 - heaps[r].top();
+            scores[static_cast<std::size_t>(q0) + r] = static_cast<float>(0.5 * sum / static_cast<double>(n));
+        }
+    }
+    return scores;
+}
+
+} // namespace
+
+std::vector<float> maxCosinePerSource(const float *queries, int count, const MemoryBank &bank,
+                                      int excludedSource, const NearestPatchOptions &options)
+{
+    const int sources = bank.sourceCount();
+    std::vector<float> best(static_cast<std::size_t>(count) * sources, -1.0f);
+    for (int q0 = 0; q0 < count; q0 += options.queryTile) {
+        forEachSimilarityTile(queries, count, bank, options, q0,
+                              [&](int rows, int columns, int bankStart, const std::vector<float> &tile) {
+            for (int r = 0; r < rows; ++r) {
+                const float *row = tile.data() + static_cast<std::size_t>(r) * columns;
+                float *out = best.data() + static_cast<std::size_t>(q0 + r) * sources;
+                for (int c = 0; c < columns; ++c) {
+                    const int source = bank.source(bankStart + c);
+                    if (source != excludedSource)
+                        out[source] = std::max(out[source], row[c]);
+                }
+            }
+        });
+    }
+    return best;
+}
+
+std::vector<float> mutualPatchScores(const float *targetPatches, int count, int target, const MemoryBank &batch,
+                                     const MutualScoringSettings &settings, const NearestPatchOptions &options)
+{
+    if (batch.isEmpty())
+        throw SettingsError(QStringLiteral("Zero-shot scoring needs at least two images in the batch."));
+    const QueryBlock queries{targetPatches, count, batch.channels()};
+    if (settings.rule == MutualScoringRule::PooledQuantileMean) {
+        if (!(settings.pooledQuantile > 0.0 && settings.pooledQuantile <= 1.0))
+            throw SettingsError(QStringLiteral("Pooled quantile %1 must be in (0, 1].").arg(settings.pooledQuantile));
+        return pooledQuantileScores(queries, target, batch, settings.pooledQuantile, options);
+    }
+    if (!(settings.smallestFraction > 0.0 && settings.smallestFraction <= 1.0))
+        throw SettingsError(QStringLiteral("Smallest fraction %1 must be in (0, 1].").arg(settings.smallestFraction));
+    return smallestFractionScores(queries, target, batch, settings.smallestFraction, options);
+}
+
+} // namespace patchead

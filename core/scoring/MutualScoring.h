@@ -1,0 +1,53 @@
+#pragma once
+
+#include "scoring/MemoryBank.h"
+#include "scoring/NearestPatch.h"
+
+#include <QString>
+#include <vector>
+
+namespace patchead {
+
+// Batch zero-shot scoring: each image of a lot is scored against the other
+// images of the same lot, because in a real lot most parts are good.
+enum class MutualScoringRule {
+    // MuSc (Li et al., ICLR 2024): per other image v, the distance of patch p
+    // to its nearest patch in v, d_v(p) = min_q (1 - cos(p, q)); the patch
+    // score is the mean of the smallest `smallestFraction` of {d_v(p)}.
+    SmallestFractionMean,
+    // AnomalyDINO's batched variant (Damm et al., WACV 2025): pool the
+    // patches of all other images and average the distances at or below
+    // their `pooledQuantile` quantile.
+    PooledQuantileMean,
+};
+
+struct MutualScoringSettings {
+    MutualScoringRule rule = MutualScoringRule::SmallestFractionMean;
+    double smallestFraction = 0.3;  // MuSc's 30 %
+    double pooledQuantile = 0.001;  // AnomalyDINO's 0.1 %
+};
+
+QString mutualScoringRuleName(MutualScoringRule rule);          // "musc" or "pooled-quantile"
+MutualScoringRule mutualScoringRuleFromName(const QString &name); // throws SettingsError
+
+// Patch scores of the `count` patches of image `target` (unit vectors of the
+// bank's channel count; `target` is the bank's source id of that image)
+// against every other source in the bank. The bank holds the patches of the
+// whole batch (and of any reference images, which then count as further
+// batch members). Returns (1 - cos)-scale distances halved to the few-shot
+// scale, a(p) = d(p) / 2, so zero-shot and few-shot scores share one range.
+//
+// Memory: one query-tile x bank-tile similarity tile (NearestPatchOptions)
+// plus patches x sources floats for the per-source minima, whatever the
+// batch size; time grows with the square of the batch size.
+std::vector<float> mutualPatchScores(const float *targetPatches, int count, int target, const MemoryBank &batch,
+                                     const MutualScoringSettings &settings,
+                                     const NearestPatchOptions &options = {});
+
+// Per-source maximum cosine similarity: result[q * sourceCount + s] is the
+// best similarity of query q to any patch of source s (-1 when s has no
+// patches or is `excludedSource`).
+std::vector<float> maxCosinePerSource(const float *queries, int count, const MemoryBank &bank,
+                                      int excludedSource, const NearestPatchOptions &options = {});
+
+} // namespace patchead
