@@ -82,7 +82,7 @@ InspectionSettings settingsFromOptions(const QCommandLineParser &parser)
     settings.resolution = integerOption(parser, QStringLiteral("resolution"));
     settings.alignment.mode = alignmentModeFromName(parser.value(QStringLiteral("alignment")));
     settings.alignment.rotationStepDegrees = integerOption(parser, QStringLiteral("rotation-step"));
-    settings.alignment.allowFlips = !parser.isSet(QStringLiteral("no-flips"));
+    settings.alignment.allowFlips = parser.isSet(QStringLiteral("flips")) && !parser.isSet(QStringLiteral("no-flips"));
     settings.features.neighbourhood = integerOption(parser, QStringLiteral("neighbourhood"));
     settings.imageScore.rule = imageScoreRuleFromName(parser.value(QStringLiteral("image-score")));
     settings.imageScore.topFraction = numberOption(parser, QStringLiteral("top-fraction"));

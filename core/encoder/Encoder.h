@@ -16,11 +16,21 @@ struct InputTensor {
     std::vector<float> chw; // 3 * height * width values
 };
 
-// What one forward pass yields: the requested layers as patch grids, and a
-// global embedding (pooled features) used by the alignment module.
+// The result of one forward pass: the requested layers as patch grids, a
+// global embedding for the alignment module and, for ViTs with an attention
+// output, the attention grid for the foreground mask.
 struct EncoderOutput {
-    std::vector<FeatureMap> layers;    // in the order of the requested layer names
+    // In the order of the requested layer names. ViT layers hold the patch
+    // tokens only (CLS and register tokens dropped) on the input / patch grid.
+    std::vector<FeatureMap> layers;
+    // L2-normalised. CNN: the mean over the grid of the global-embedding
+    // output. ViT: the CLS token of the global-embedding layer.
     std::vector<float> globalEmbedding;
+    // ViT only: the last block's attention from the CLS token to each patch,
+    // after the softmax, averaged over heads, on the same grid as the layers.
+    // Values are >= 0 and sum to at most 1 (the CLS and register columns are
+    // left out). Empty for CNNs and ViTs exported without attention.
+    PatchGrid attention;
 };
 
 // The seam between the scoring pipeline and the inference back end. The

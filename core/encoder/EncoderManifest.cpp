@@ -22,7 +22,8 @@ public:
     [[noreturn]] void fail(const QString &what) const
     {
         throw ModelError(QStringLiteral("Invalid encoder manifest %1: %2. Re-create it with "
-                                        "models/prepare-default-encoder.sh or fix the field.")
+                                        "models/prepare-encoder.sh (CNNs) or models/export_hub_vit.py "
+                                        "(ViTs), or fix the field.")
                              .arg(mPath, what));
     }
 
@@ -46,6 +47,14 @@ public:
         const QJsonValue value = require(object, key, where);
         if (!value.isDouble() || value.toDouble() < 1 || value.toDouble() != value.toInt())
             fail(QStringLiteral("field \"%1%2\" must be a positive integer").arg(where, key));
+        return value.toInt();
+    }
+
+    int nonNegativeInt(const QJsonObject &object, const QString &key, const QString &where = {}) const
+    {
+        const QJsonValue value = require(object, key, where);
+        if (!value.isDouble() || value.toDouble() < 0 || value.toDouble() != value.toInt())
+            fail(QStringLiteral("field \"%1%2\" must be an integer of 0 or more").arg(where, key));
         return value.toInt();
     }
 
@@ -109,7 +118,27 @@ InputSpec readInputSpec(const ManifestReader &reader, const QJsonObject &root)
     return spec;
 }
 
-QVector<EncoderOutputSpec> readOutputs(const ManifestReader &reader, const QJsonObject &root)
+// CNN outputs are feature maps, so their "kind" may be left out. Every ViT
+// output states whether it contains tokens or the attention.
+EncoderOutputKind readOutputKind(const ManifestReader &reader, const QJsonObject &object, const QString &where,
+                                 bool vit)
+{
+    if (!vit) {
+        const QString kind = object.value(QStringLiteral("kind")).toString(QStringLiteral("feature_map"));
+        if (kind != QLatin1String("feature_map"))
+            reader.fail(QStringLiteral("field \"%1kind\" is \"%2\", but a cnn encoder returns feature maps "
+                                       "only (\"feature_map\")").arg(where, kind));
+        return EncoderOutputKind::FeatureMap;
+    }
+    const QString kind = reader.string(object, QStringLiteral("kind"), where);
+    if (kind == QLatin1String("tokens"))
+        return EncoderOutputKind::Tokens;
+    if (kind == QLatin1String("attention"))
+        return EncoderOutputKind::Attention;
+    reader.fail(QStringLiteral("field \"%1kind\" is \"%2\"; expected tokens or attention").arg(where, kind));
+}
+
+QVector<EncoderOutputSpec> readOutputs(const ManifestReader &reader, const QJsonObject &root, bool vit)
 {
     const QJsonArray array = reader.require(root, QStringLiteral("outputs"), {}).toArray();
     if (array.isEmpty())
@@ -120,11 +149,70 @@ QVector<EncoderOutputSpec> readOutputs(const ManifestReader &reader, const QJson
         const QString where = QStringLiteral("outputs[%1].").arg(i);
         EncoderOutputSpec output;
         output.name = reader.string(object, QStringLiteral("name"), where);
+        output.kind = readOutputKind(reader, object, where, vit);
         output.stride = reader.positiveInt(object, QStringLiteral("stride"), where);
         output.channels = reader.positiveInt(object, QStringLiteral("channels"), where);
         outputs.append(output);
     }
     return outputs;
+}
+
+// Checks the ViT fields (models/README.md, "Vision Transformers") after the
+// common ones have been read.
+void readVitFields(const ManifestReader &reader, const QJsonObject &root, const QJsonObject &architecture,
+                   EncoderManifest &manifest)
+{
+    const int patch = reader.positiveInt(architecture, QStringLiteral("patch_size"), QStringLiteral("architecture."));
+    manifest.patchSize = patch;
+    manifest.prefixTokens = reader.positiveInt(root, QStringLiteral("prefix_tokens"));
+    manifest.registerTokens = reader.nonNegativeInt(root, QStringLiteral("register_tokens"));
+    const QJsonValue attention = reader.require(root, QStringLiteral("attention"), {});
+    if (!attention.isBool())
+        reader.fail(QStringLiteral("field \"attention\" must be true or false"));
+    manifest.hasAttention = attention.toBool();
+
+    const InputSpec &input = manifest.input;
+    if (input.sizeMultiple % patch != 0)
+        reader.fail(QStringLiteral("input.size_multiple %1 is not a multiple of the patch size %2")
+                        .arg(input.sizeMultiple).arg(patch));
+    if (input.width % patch != 0 || input.height % patch != 0)
+        reader.fail(QStringLiteral("input size %1x%2 is not a multiple of the patch size %3")
+                        .arg(input.width).arg(input.height).arg(patch));
+
+    int attentionOutputs = 0;
+    for (int i = 0; i < manifest.outputs.size(); ++i) {
+        const EncoderOutputSpec &output = manifest.outputs[i];
+        if (output.stride != patch)
+            reader.fail(QStringLiteral("outputs[%1].stride is %2, but a ViT output's stride must equal the "
+                                       "patch size %3").arg(i).arg(output.stride).arg(patch));
+        if (output.kind != EncoderOutputKind::Attention)
+            continue;
+        ++attentionOutputs;
+        if (i != manifest.outputs.size() - 1)
+            reader.fail(QStringLiteral("the attention output \"%1\" must be the last output").arg(output.name));
+        if (output.channels != 1)
+            reader.fail(QStringLiteral("the attention output \"%1\" must have 1 channel, not %2")
+                            .arg(output.name).arg(output.channels));
+    }
+    if (attentionOutputs == manifest.outputs.size())
+        reader.fail(QStringLiteral("\"outputs\" must list at least one tokens output"));
+    if (attentionOutputs > 1)
+        reader.fail(QStringLiteral("\"outputs\" lists %1 attention outputs; at most one is allowed")
+                        .arg(attentionOutputs));
+    if (manifest.hasAttention != (attentionOutputs == 1))
+        reader.fail(QStringLiteral("\"attention\" is %1, but \"outputs\" lists %2 attention output(s)")
+                        .arg(manifest.hasAttention ? QStringLiteral("true") : QStringLiteral("false"))
+                        .arg(attentionOutputs));
+
+    manifest.globalEmbeddingOutput = reader.string(root, QStringLiteral("global_embedding"));
+    const int globalIndex = manifest.outputIndex(manifest.globalEmbeddingOutput);
+    if (globalIndex < 0 || manifest.outputs[globalIndex].kind != EncoderOutputKind::Tokens)
+        reader.fail(QStringLiteral("global_embedding \"%1\" is not a tokens output")
+                        .arg(manifest.globalEmbeddingOutput));
+    for (const QString &layer : manifest.defaultLayers) {
+        if (manifest.outputs[manifest.outputIndex(layer)].kind != EncoderOutputKind::Tokens)
+            reader.fail(QStringLiteral("default layer \"%1\" is not a tokens output").arg(layer));
+    }
 }
 
 } // namespace
@@ -133,6 +221,15 @@ int EncoderManifest::outputIndex(const QString &layerName) const
 {
     for (int i = 0; i < outputs.size(); ++i) {
         if (outputs[i].name == layerName)
+            return i;
+    }
+    return -1;
+}
+
+int EncoderManifest::attentionOutputIndex() const
+{
+    for (int i = 0; i < outputs.size(); ++i) {
+        if (outputs[i].kind == EncoderOutputKind::Attention)
             return i;
     }
     return -1;
@@ -172,7 +269,7 @@ EncoderManifest loadEncoderManifest(const QString &manifestPath)
                              .arg(manifest.moduleFile, path));
     manifest.moduleSha256 = reader.string(root, QStringLiteral("module_sha256"));
     manifest.input = readInputSpec(reader, root);
-    manifest.outputs = readOutputs(reader, root);
+    manifest.outputs = readOutputs(reader, root, manifest.isVit());
 
     for (const QJsonValue &layer : root.value(QStringLiteral("default_layers")).toArray())
         manifest.defaultLayers.append(layer.toString());
@@ -186,6 +283,8 @@ EncoderManifest loadEncoderManifest(const QString &manifestPath)
     manifest.hasAttention = root.value(QStringLiteral("attention")).toBool(false);
     manifest.prefixTokens = root.value(QStringLiteral("prefix_tokens")).toInt(0);
     manifest.registerTokens = root.value(QStringLiteral("register_tokens")).toInt(0);
+    if (manifest.isVit())
+        readVitFields(reader, root, architecture, manifest);
     return manifest;
 }
 

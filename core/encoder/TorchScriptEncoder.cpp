@@ -48,6 +48,33 @@ FeatureMap toFeatureMap(const torch::Tensor &tensor)
     return map;
 }
 
+// Converts the patch tokens of a ViT output [1, T, C] into an h x w
+// channel-last FeatureMap, dropping the first `skip` tokens (CLS and
+// registers). Patch tokens are in row-major grid order.
+FeatureMap tokensToFeatureMap(const torch::Tensor &tokens, int skip, int height, int width)
+{
+    const torch::Tensor patches = tokens.squeeze(0).slice(0, skip).contiguous().to(torch::kCPU, torch::kFloat32);
+    FeatureMap map(height, width, static_cast<int>(patches.size(1)));
+    std::memcpy(map.data.data(), patches.data_ptr<float>(), map.data.size() * sizeof(float));
+    return map;
+}
+
+// Converts the [1, h * w] attention output into an h x w grid.
+PatchGrid attentionToPatchGrid(const torch::Tensor &attention, int height, int width)
+{
+    const torch::Tensor values = attention.reshape({-1}).contiguous().to(torch::kCPU, torch::kFloat32);
+    PatchGrid grid(height, width);
+    std::memcpy(grid.values.data(), values.data_ptr<float>(), grid.values.size() * sizeof(float));
+    return grid;
+}
+
+std::vector<float> normalisedVector(torch::Tensor vector)
+{
+    vector = vector.flatten().to(torch::kCPU, torch::kFloat32).contiguous();
+    vector = vector / vector.norm().clamp_min(1e-12);
+    return std::vector<float>(vector.data_ptr<float>(), vector.data_ptr<float>() + vector.numel());
+}
+
 class TorchScriptEncoder final : public Encoder {
 public:
     TorchScriptEncoder(EncoderManifest manifest, torch::jit::Module module, torch::Device device)
@@ -61,15 +88,38 @@ public:
     {
         const std::vector<torch::Tensor> maps = forward(input);
         EncoderOutput output;
-        for (const QString &name : layerNames)
-            output.layers.push_back(toFeatureMap(maps.at(static_cast<std::size_t>(outputIndexOrThrow(name)))));
-        output.globalEmbedding = globalEmbedding(maps);
+        if (!mManifest.isVit()) {
+            for (const QString &name : layerNames)
+                output.layers.push_back(toFeatureMap(maps.at(static_cast<std::size_t>(outputIndexOrThrow(name)))));
+            output.globalEmbedding = globalEmbedding(maps);
+            return output;
+        }
+
+        const int gridHeight = input.height / mManifest.patchSize;
+        const int gridWidth = input.width / mManifest.patchSize;
+        const int skip = mManifest.prefixTokens + mManifest.registerTokens;
+        for (const QString &name : layerNames) {
+            const auto index = static_cast<std::size_t>(outputIndexOrThrow(name));
+            output.layers.push_back(tokensToFeatureMap(maps.at(index), skip, gridHeight, gridWidth));
+        }
+        // The CLS token (the first prefix token) of the named layer.
+        const auto globalIndex = static_cast<std::size_t>(mManifest.outputIndex(mManifest.globalEmbeddingOutput));
+        output.globalEmbedding = normalisedVector(maps.at(globalIndex)[0][0]);
+        const int attentionIndex = mManifest.attentionOutputIndex();
+        if (attentionIndex >= 0)
+            output.attention = attentionToPatchGrid(maps.at(static_cast<std::size_t>(attentionIndex)),
+                                                    gridHeight, gridWidth);
         return output;
     }
 
     // Runs the module and checks its outputs against the manifest.
     std::vector<torch::Tensor> forward(const InputTensor &input)
     {
+        if (mManifest.isVit()
+            && (input.width % mManifest.patchSize != 0 || input.height % mManifest.patchSize != 0))
+            throw ModelError(QStringLiteral("Input size %1x%2 is not a multiple of the patch size %3 of encoder "
+                                            "%4; choose a resolution that is a multiple of %3.")
+                                 .arg(input.width).arg(input.height).arg(mManifest.patchSize).arg(mManifest.name));
         torch::NoGradGuard noGrad;
         const torch::Tensor blob = torch::from_blob(const_cast<float *>(input.chw.data()),
                                                     {1, 3, input.height, input.width}, torch::kFloat32);
@@ -97,14 +147,62 @@ private:
             for (const auto &value : values)
                 maps.push_back(value.toTensor());
         } else {
-            fail(QStringLiteral("returned neither a list nor a tuple of tensors"));
+            fail(QStringLiteral("it returned neither a list nor a tuple of tensors"));
         }
         if (maps.size() != static_cast<std::size_t>(mManifest.outputs.size()))
-            fail(QStringLiteral("returned %1 feature maps but the manifest lists %2")
+            fail(QStringLiteral("it returned %1 outputs but the manifest lists %2")
                      .arg(maps.size()).arg(mManifest.outputs.size()));
-        for (std::size_t i = 0; i < maps.size(); ++i)
-            checkShape(maps[i], mManifest.outputs[static_cast<int>(i)], input);
+        for (std::size_t i = 0; i < maps.size(); ++i) {
+            const EncoderOutputSpec &spec = mManifest.outputs[static_cast<int>(i)];
+            switch (spec.kind) {
+            case EncoderOutputKind::FeatureMap:
+                checkShape(maps[i], spec, input);
+                break;
+            case EncoderOutputKind::Tokens:
+                checkTokens(maps[i], spec, input);
+                break;
+            case EncoderOutputKind::Attention:
+                checkAttention(maps[i], spec, input);
+                break;
+            }
+        }
         return maps;
+    }
+
+    void checkTokens(const torch::Tensor &tokens, const EncoderOutputSpec &spec, const InputTensor &input) const
+    {
+        if (tokens.dim() != 3 || tokens.size(0) != 1)
+            fail(QStringLiteral("output \"%1\" is not a [1, tokens, C] tensor").arg(spec.name));
+        if (tokens.size(2) != spec.channels)
+            fail(QStringLiteral("output \"%1\" has %2 channels, the manifest says %3")
+                     .arg(spec.name).arg(tokens.size(2)).arg(spec.channels));
+        const int gridHeight = input.height / mManifest.patchSize;
+        const int gridWidth = input.width / mManifest.patchSize;
+        const int expected = mManifest.prefixTokens + mManifest.registerTokens + gridHeight * gridWidth;
+        if (tokens.size(1) != expected)
+            fail(QStringLiteral("output \"%1\" has %2 tokens for a %3x%4 input, but the manifest expects "
+                                "%5 prefix + %6 register + %7 x %8 patch tokens = %9 (patch size %10); check "
+                                "prefix_tokens, register_tokens and architecture.patch_size")
+                     .arg(spec.name).arg(tokens.size(1)).arg(input.width).arg(input.height)
+                     .arg(mManifest.prefixTokens).arg(mManifest.registerTokens).arg(gridHeight).arg(gridWidth)
+                     .arg(expected).arg(mManifest.patchSize));
+    }
+
+    void checkAttention(const torch::Tensor &attention, const EncoderOutputSpec &spec, const InputTensor &input) const
+    {
+        const int patches = (input.height / mManifest.patchSize) * (input.width / mManifest.patchSize);
+        if (attention.dim() != 2 || attention.size(0) != 1 || attention.size(1) != patches)
+            fail(QStringLiteral("attention output \"%1\" has shape [%2], but a %3x%4 input needs [1, %5] "
+                                "(one weight per patch)")
+                     .arg(spec.name, shapeText(attention)).arg(input.width).arg(input.height).arg(patches));
+    }
+
+    static QString shapeText(const torch::Tensor &tensor)
+    {
+        QStringList sizes;
+        for (const auto size : tensor.sizes())
+            sizes.append(QString::number(size));
+        return sizes.join(QStringLiteral(", "));
     }
 
     void checkShape(const torch::Tensor &map, const EncoderOutputSpec &spec, const InputTensor &input) const
@@ -126,11 +224,12 @@ private:
                      .arg(input.height).arg(spec.stride).arg(maxWidth).arg(maxHeight));
     }
 
+    // Index of a feature layer (a feature map or a tokens output).
     int outputIndexOrThrow(const QString &name) const
     {
         const int index = mManifest.outputIndex(name);
-        if (index < 0)
-            throw SettingsError(QStringLiteral("Layer \"%1\" is not an output of encoder %2; "
+        if (index < 0 || mManifest.outputs[index].kind == EncoderOutputKind::Attention)
+            throw SettingsError(QStringLiteral("Layer \"%1\" is not a feature layer of encoder %2; "
                                                "available: %3")
                                     .arg(name, mManifest.name, availableLayers()));
         return index;
@@ -139,27 +238,26 @@ private:
     QString availableLayers() const
     {
         QStringList names;
-        for (const auto &output : mManifest.outputs)
-            names.append(output.name);
+        for (const auto &output : mManifest.outputs) {
+            if (output.kind != EncoderOutputKind::Attention)
+                names.append(output.name);
+        }
         return names.join(QStringLiteral(", "));
     }
 
-    // Mean over the grid of the manifest's global-embedding output (the last
-    // output when none is named), L2-normalised.
+    // CNN: mean over the grid of the manifest's global-embedding output (the
+    // last output when none is named), L2-normalised.
     std::vector<float> globalEmbedding(const std::vector<torch::Tensor> &maps) const
     {
         int index = mManifest.outputIndex(mManifest.globalEmbeddingOutput);
         if (index < 0)
             index = static_cast<int>(maps.size()) - 1;
-        torch::Tensor pooled = maps[static_cast<std::size_t>(index)].mean({2, 3}).flatten()
-                                   .to(torch::kCPU, torch::kFloat32);
-        pooled = pooled / pooled.norm().clamp_min(1e-12);
-        return std::vector<float>(pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
+        return normalisedVector(maps[static_cast<std::size_t>(index)].mean({2, 3}));
     }
 
     [[noreturn]] void fail(const QString &what) const
     {
-        throw ModelError(QStringLiteral("Encoder module %1 does not match its manifest: it %2. "
+        throw ModelError(QStringLiteral("Encoder module %1 does not match its manifest: %2. "
                                         "Export the module and manifest together again.")
                              .arg(mManifest.moduleFile, what));
     }

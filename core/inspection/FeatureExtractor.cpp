@@ -15,7 +15,11 @@ FeatureExtractor::FeatureExtractor(Encoder &encoder, const InspectionSettings &s
       mKeepAspect(settings.keepAspect)
 {
     for (const QString &layer : mLayers) {
-        if (encoder.manifest().outputIndex(layer) < 0)
+        const int index = encoder.manifest().outputIndex(layer);
+        if (index >= 0 && encoder.manifest().outputs[index].kind == EncoderOutputKind::Attention)
+            throw SettingsError(QStringLiteral("\"%1\" is the attention output of encoder %2, not a feature "
+                                               "layer; use it with --mask attention.").arg(layer, encoder.manifest().name));
+        if (index < 0)
             throw SettingsError(QStringLiteral("Layer \"%1\" is not an output of encoder %2.")
                                     .arg(layer, encoder.manifest().name));
     }
@@ -36,6 +40,7 @@ EncodedImage FeatureExtractor::encode(const cv::Mat &rgb)
     EncodedImage encoded;
     encoded.layers = std::move(output.layers);
     encoded.globalEmbedding = std::move(output.globalEmbedding);
+    encoded.attention = std::move(output.attention);
     encoded.inputSize = size;
     encoded.imageSize = rgb.size();
     return encoded;
@@ -55,6 +60,7 @@ ImageFeatures FeatureExtractor::extract(const cv::Mat &rgb)
     features.patches = combine(encoded, mFeatureSettings.neighbourhood);
     features.globalEmbedding = std::move(encoded.globalEmbedding);
     features.inputSize = encoded.inputSize;
+    features.attention = std::move(encoded.attention);
     return features;
 }
 

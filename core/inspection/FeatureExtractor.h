@@ -11,6 +11,7 @@ namespace patchead {
 struct EncodedImage {
     std::vector<FeatureMap> layers;
     std::vector<float> globalEmbedding;
+    PatchGrid attention;  // ViT CLS-to-patch attention; empty for CNNs
     cv::Size inputSize;   // encoder input size used
     cv::Size imageSize;   // size of the image as loaded
 };
@@ -21,6 +22,7 @@ struct ImageFeatures {
     FeatureMap patches;              // unit-length, on the grid of the first layer
     std::vector<float> globalEmbedding;
     cv::Size inputSize;              // encoder input size used
+    PatchGrid attention;             // ViT CLS-to-patch attention; empty for CNNs
 };
 
 // Runs preprocessing, the encoder and layer combination for one image: the

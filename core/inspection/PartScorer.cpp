@@ -16,9 +16,15 @@ PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask)
     case MaskSource::Region:
         return regionForeground(mask, features.patches.height, features.patches.width);
     case MaskSource::Attention:
-        // NOTE: attention masks need a ViT encoder that exports CLS attention.
-        throw SettingsError(QStringLiteral("The attention mask needs a ViT encoder with attention output; "
-                                           "use --mask pca or --mask region with this encoder."));
+        if (features.attention.isEmpty())
+            throw SettingsError(QStringLiteral("The attention mask needs a ViT encoder with attention output; "
+                                               "use --mask pca or --mask region with this encoder."));
+        if (features.attention.height != features.patches.height || features.attention.width != features.patches.width)
+            throw SettingsError(QStringLiteral("The attention grid (%1x%2) differs from the patch grid (%3x%4); "
+                                               "choose feature layers of the same ViT stride.")
+                                    .arg(features.attention.width).arg(features.attention.height)
+                                    .arg(features.patches.width).arg(features.patches.height));
+        return attentionForeground(features.attention, mask.attentionThreshold);
     }
     return {};
 }

@@ -24,7 +24,7 @@ int ZeroShotBatch::add(const cv::Mat &rgb)
             member.offset = mBanks[r].size();
             member.height = patches.height;
             member.width = patches.width;
-            ImageFeatures features{patches, {}, encoded.inputSize};
+            ImageFeatures features{patches, {}, encoded.inputSize, encoded.attention};
             member.foreground = foregroundFor(features, mSettings.mask);
         }
         mBanks[r].add(patches, index);
