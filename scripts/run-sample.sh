@@ -21,7 +21,6 @@ set -e
 # Exit code 1 means "finished, some parts flagged", which the sample lot is
 # built to produce; anything else is a failure.
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then exit "$status"; fi
-if "$patchead" report --help >/dev/null 2>&1; then
-  "$patchead" report --db "$OUT_DIR/lots.sqlite" --name sample-lot --pdf "$OUT_DIR/sample-lot.pdf"
-fi
-echo "Results in $OUT_DIR: lots.sqlite, sample-lot.csv, heatmaps/"
+"$patchead" report --db "$OUT_DIR/lots.sqlite" --name sample-lot --pdf "$OUT_DIR/sample-lot.pdf" \
+  --json "$OUT_DIR/sample-lot.json"
+echo "Results in $OUT_DIR: lots.sqlite, sample-lot.csv, sample-lot.json, sample-lot.pdf, heatmaps/"
