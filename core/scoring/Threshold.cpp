@@ -34,9 +34,9 @@ Thresholds thresholdsFromGoodScores(const std::vector<double> &leaveOneOutScores
     thresholds.reject = thresholds.review * (1.0 + settings.rejectMargin);
     const QString base = settings.reviewQuantile >= 1.0
         ? QStringLiteral("the largest")
-        : QStringLiteral("the %1 %% quantile of the").arg(settings.reviewQuantile * 100.0, 0, 'g', 3);
+        : QStringLiteral("the %1 % quantile of the").arg(settings.reviewQuantile * 100.0, 0, 'g', 3);
     thresholds.rule = QStringLiteral("review at %1 leave-one-out score of %2 good samples; "
-                                     "reject at that value + %3 %%")
+                                     "reject at that value + %3 %")
                           .arg(base).arg(leaveOneOutScores.size()).arg(settings.rejectMargin * 100.0, 0, 'g', 3);
     return thresholds;
 }

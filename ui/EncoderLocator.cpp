@@ -1,0 +1,114 @@
+#include "EncoderLocator.h"
+
+#include "UiLogging.h"
+#include "common/Error.h"
+#include "encoder/EncoderManifest.h"
+#include "features/Preprocess.h"
+#include "inspection/InspectionSettings.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace patchead::ui {
+
+namespace {
+
+const QString kDefaultEncoderFolder = QStringLiteral("mobilenet_v2");
+
+// Folders that may contain prepared encoders, one sub-folder each.
+QStringList modelFolders()
+{
+    QStringList folders;
+    const QString fromEnvironment = qEnvironmentVariable("PATCHEAD_MODEL_DIR");
+    if (!fromEnvironment.isEmpty())
+        folders << fromEnvironment;
+    folders << QStringLiteral(PATCHEAD_BUILD_MODEL_DIR);
+    folders << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/patchead/models"));
+    return folders;
+}
+
+QJsonObject lotSettings(const LotRecord &lot)
+{
+    return QJsonDocument::fromJson(lot.settingsJson.toUtf8()).object();
+}
+
+bool manifestNamed(const QString &path, const QString &name, EncoderManifest *manifest)
+{
+    if (path.isEmpty() || !QFileInfo::exists(path))
+        return false;
+    try {
+        *manifest = loadEncoderManifest(path);
+    } catch (const Error &error) {
+        qCDebug(lcUi) << "Skipping encoder manifest" << path << ":" << error.message();
+        return false;
+    }
+    return manifest->name == name;
+}
+
+} // namespace
+
+QString defaultManifestPath()
+{
+    const QStringList folders = modelFolders();
+    for (const QString &folder : folders) {
+        const QString candidate = QDir(folder).filePath(kDefaultEncoderFolder + QStringLiteral("/manifest.json"));
+        if (QFileInfo::exists(candidate))
+            return QFileInfo(candidate).absoluteFilePath();
+    }
+    return QDir(folders.front()).filePath(kDefaultEncoderFolder + QStringLiteral("/manifest.json"));
+}
+
+QString manifestForLot(const LotRecord &lot, const QString &preferred)
+{
+    EncoderManifest manifest;
+    if (manifestNamed(preferred, lot.modelName, &manifest))
+        return preferred;
+    for (const QString &folder : modelFolders()) {
+        const QDir dir(folder);
+        for (const QString &entry : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            const QString candidate = dir.filePath(entry + QStringLiteral("/manifest.json"));
+            if (manifestNamed(candidate, lot.modelName, &manifest))
+                return candidate;
+        }
+    }
+    return QString();
+}
+
+cv::Size LotInputGeometry::inputSizeFor(const cv::Size &imageSize) const
+{
+    return patchead::inputSizeFor(spec, resolution, imageSize, keepAspect);
+}
+
+LotInputGeometry inputGeometryForLot(const LotRecord &lot, const QString &preferredManifest)
+{
+    const QJsonObject settings = lotSettings(lot);
+    LotInputGeometry geometry;
+    geometry.resolution = settings.value(QStringLiteral("resolution")).toInt(0);
+    geometry.keepAspect = settings.value(QStringLiteral("keep_aspect")).toBool(false);
+    const QString manifestPath = manifestForLot(lot, preferredManifest);
+    if (!manifestPath.isEmpty()) {
+        try {
+            geometry.spec = loadEncoderManifest(manifestPath).input;
+            geometry.manifestFound = true;
+            return geometry;
+        } catch (const Error &error) {
+            qCWarning(lcUi) << "Cannot read encoder manifest" << manifestPath << ":" << error.message();
+        }
+    }
+    // NOTE: without the manifest the input size is a guess, so a heatmap
+    // may be smoothed at a slightly different scale than the stored score.
+    qCInfo(lcUi) << "Encoder" << lot.modelName << "of lot" << lot.name
+                 << "not found; rendering its heatmaps at an assumed input size";
+    geometry.spec.sizeMultiple = 1;
+    return geometry;
+}
+
+double mapSigmaForLot(const LotRecord &lot)
+{
+    return lotSettings(lot).value(QStringLiteral("map_sigma")).toDouble(InspectionSettings().mapSigma);
+}
+
+} // namespace patchead::ui
