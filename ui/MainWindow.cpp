@@ -15,12 +15,15 @@
 #include "UiLogging.h"
 #include "common/Error.h"
 #include "report/CsvExport.h"
+#include "report/LotReport.h"
 
 #include <QCloseEvent>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -158,11 +161,14 @@ void MainWindow::createMenus()
                         tr("Choose a folder of part images to inspect as a lot"));
     mExportCsv = createAction(file, tr("&Export CSV…"), {QKeySequence(Qt::CTRL | Qt::Key_E)},
                            tr("Write every part of the open lot to a CSV file"));
+    mExportReport = createAction(file, tr("Export PDF &report…"), {QKeySequence(Qt::CTRL | Qt::Key_P)},
+                              tr("Write the lot report: summary, histogram and every flagged part with its heatmap"));
     file->addSeparator();
     mQuit = createAction(file, tr("&Quit"), {QKeySequence(Qt::CTRL | Qt::Key_Q)}, tr("Close the workstation"));
     connect(mOpenDatabase, &QAction::triggered, this, &MainWindow::browseDatabase);
     connect(mNewLot, &QAction::triggered, this, &MainWindow::newLotFromFolder);
     connect(mExportCsv, &QAction::triggered, this, &MainWindow::exportCsv);
+    connect(mExportReport, &QAction::triggered, this, &MainWindow::exportReport);
     connect(mQuit, &QAction::triggered, this, &QWidget::close);
     updateRecentMenu();
 
@@ -219,7 +225,7 @@ void MainWindow::createMenus()
     connect(mAbout, &QAction::triggered, this, &MainWindow::showAbout);
 
     mActionGroups = {
-        {tr("File"), {mOpenDatabase, mNewLot, mExportCsv, mQuit}},
+        {tr("File"), {mOpenDatabase, mNewLot, mExportCsv, mExportReport, mQuit}},
         {tr("Edit"), {mUndo, mRedo}},
         {tr("View"), {mShowSetup, mShowReview, mShowLots}},
         {tr("Inspection"), {mRun, mCancel, mScoreReferences}},
@@ -235,6 +241,7 @@ void MainWindow::updateActions()
     for (QAction *action : {mNextFlagged, mPreviousFlagged, mAccept, mReject, mClearDecision})
         action->setEnabled(reviewing);
     mExportCsv->setEnabled(mDocument->hasLot());
+    mExportReport->setEnabled(mDocument->hasLot());
     mRun->setEnabled(!running);
     mCancel->setEnabled(running);
     mOpenDatabase->setEnabled(!running);
@@ -390,6 +397,40 @@ void MainWindow::exportCsv()
         return;
     }
     statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+}
+
+void MainWindow::exportReport()
+{
+    if (!mDocument->hasLot() || !mDocument->store())
+        return;
+    const QString suggested = QDir(QDir::homePath()).filePath(mDocument->lot().name + QStringLiteral(".pdf"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export the lot report"), suggested,
+                                                      tr("PDF files (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    const QString database = mDocument->store()->path();
+    const qint64 lotId = mDocument->lot().id;
+    statusBar()->showMessage(tr("Writing report %1…").arg(path));
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (!error.isEmpty()) {
+            showError(tr("Cannot write the report"), error);
+            return;
+        }
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 5000);
+    });
+    watcher->setFuture(QtConcurrent::run([database, lotId, path]() -> QString {
+        try {
+            std::unique_ptr<LotStore> store = LotStore::open(database);
+            writeLotReport(*store, lotId, path);
+            return {};
+        } catch (const Error &error) {
+            qCWarning(lcUi) << "Report of lot" << lotId << "failed:" << error.message();
+            return error.message();
+        }
+    }));
 }
 
 void MainWindow::showShortcuts()

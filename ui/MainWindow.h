@@ -86,6 +86,9 @@ private:
     void browseDatabase();
     void newLotFromFolder();
     void exportCsv();
+    // Writes the PDF report on a worker thread with its own database
+    // connection, so a long report never blocks the window.
+    void exportReport();
     void showShortcuts();
     void showAbout();
     void decideCurrentPart(OperatorVerdict verdict);
@@ -112,6 +115,7 @@ private:
     QAction *mOpenDatabase = nullptr;
     QAction *mNewLot = nullptr;
     QAction *mExportCsv = nullptr;
+    QAction *mExportReport = nullptr;
     QAction *mQuit = nullptr;
     QAction *mUndo = nullptr;
     QAction *mRedo = nullptr;
