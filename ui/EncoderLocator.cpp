@@ -2,6 +2,7 @@
 
 #include "UiLogging.h"
 #include "common/Error.h"
+#include "encoder/EncoderLocation.h"
 #include "encoder/EncoderManifest.h"
 #include "features/Preprocess.h"
 #include "inspection/InspectionSettings.h"
@@ -15,20 +16,6 @@
 namespace patchead::ui {
 
 namespace {
-
-const QString kDefaultEncoderFolder = QStringLiteral("mobilenet_v2");
-
-// Folders that may contain prepared encoders, one sub-folder each.
-QStringList modelFolders()
-{
-    QStringList folders;
-    const QString fromEnvironment = qEnvironmentVariable("PATCHEAD_MODEL_DIR");
-    if (!fromEnvironment.isEmpty())
-        folders << fromEnvironment;
-    folders << QStringLiteral(PATCHEAD_BUILD_MODEL_DIR);
-    folders << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/patchead/models"));
-    return folders;
-}
 
 QJsonObject lotSettings(const LotRecord &lot)
 {
@@ -52,13 +39,7 @@ bool manifestNamed(const QString &path, const QString &name, EncoderManifest *ma
 
 QString defaultManifestPath()
 {
-    const QStringList folders = modelFolders();
-    for (const QString &folder : folders) {
-        const QString candidate = QDir(folder).filePath(kDefaultEncoderFolder + QStringLiteral("/manifest.json"));
-        if (QFileInfo::exists(candidate))
-            return QFileInfo(candidate).absoluteFilePath();
-    }
-    return QDir(folders.front()).filePath(kDefaultEncoderFolder + QStringLiteral("/manifest.json"));
+    return defaultEncoderManifest();
 }
 
 QString manifestForLot(const LotRecord &lot, const QString &preferred)
@@ -66,7 +47,7 @@ QString manifestForLot(const LotRecord &lot, const QString &preferred)
     EncoderManifest manifest;
     if (manifestNamed(preferred, lot.modelName, &manifest))
         return preferred;
-    for (const QString &folder : modelFolders()) {
+    for (const QString &folder : encoderSearchFolders()) {
         const QDir dir(folder);
         for (const QString &entry : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
             const QString candidate = dir.filePath(entry + QStringLiteral("/manifest.json"));

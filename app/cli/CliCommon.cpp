@@ -1,5 +1,7 @@
 #include "CliCommon.h"
 
+#include "encoder/EncoderLocation.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -47,18 +49,7 @@ void installCancelHandlers()
 
 QString defaultModelPath()
 {
-    const QString folderName = QStringLiteral("mobilenet_v2");
-    QStringList candidates;
-    const QString fromEnvironment = qEnvironmentVariable("PATCHEAD_MODEL_DIR");
-    if (!fromEnvironment.isEmpty())
-        candidates << QDir(fromEnvironment).filePath(folderName);
-    candidates << QDir(QStringLiteral(PATCHEAD_BUILD_MODEL_DIR)).filePath(folderName);
-    candidates << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/patchead/models/") + folderName);
-    for (const QString &candidate : candidates) {
-        if (QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("manifest.json"))))
-            return QDir(candidate).filePath(QStringLiteral("manifest.json"));
-    }
-    return QDir(candidates.front()).filePath(QStringLiteral("manifest.json"));
+    return defaultEncoderManifest();
 }
 
 void addEncoderOptions(QCommandLineParser &parser)
