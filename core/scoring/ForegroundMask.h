@@ -9,8 +9,8 @@
 
 namespace patchead {
 
-// Where the foreground mask of the image under test comes from
-// (PatchEAD+ foreground masking; AnomalyDINO's PCA variant).
+// Source of the foreground mask of the image under test (PatchEAD+
+// foreground masking, and AnomalyDINO's PCA variant).
 enum class MaskSource {
     None,      // every patch counts fully
     Pca,       // first principal component of the image's own patch features
@@ -28,8 +28,8 @@ struct MaskSettings {
     double pcaThreshold = 0.0;
     // Attention: threshold after per-image min-max normalisation (release: 0.05).
     double attentionThreshold = 0.05;
-    // Region: the region of interest and ignore regions as fractions of the
-    // image width and height (0..1); an empty region of interest means the
+    // Region: the region of interest and ignore regions, as fractions of the
+    // image width and height (0..1). An empty region of interest means the
     // whole image. The mask image (white = inspect) is intersected with them.
     QRectF regionOfInterest;
     QVector<QRectF> ignoreRegions;
@@ -39,10 +39,11 @@ struct MaskSettings {
 QString maskSourceName(MaskSource source);          // "none", "pca", "attention", "region"
 MaskSource maskSourceFromName(const QString &name); // throws SettingsError
 
-// Foreground from PCA of one image's patch embeddings: projection onto the
-// first principal component, thresholded, with the sign chosen so that the
-// central patches are mostly foreground, then a 3 x 3 dilation and closing
-// (AnomalyDINO, Damm et al., WACV 2025). Returns 1 for foreground, 0 else.
+// Foreground from PCA of one image's patch embeddings (AnomalyDINO, Damm et
+// al., WACV 2025). The projection onto the first principal component is
+// thresholded, and its sign is chosen so that the central patches are mostly
+// foreground. A 3 x 3 dilation and closing follow. Returns 1 for foreground
+// and 0 for background.
 PatchGrid pcaForeground(const FeatureMap &patches, double threshold);
 
 // Foreground from a CLS-to-patch attention grid: min-max normalised per
