@@ -48,7 +48,7 @@ public:
     virtual QString deviceName() const = 0;
 };
 
-// Where the encoder runs. "auto" takes the first CUDA device when the
+// Device choice for the encoder. "auto" takes the first CUDA device when the
 // LibTorch build has one and falls back to the CPU.
 struct EncoderOptions {
     QString device = QStringLiteral("auto"); // "auto", "cpu", "cuda" or "cuda:N"

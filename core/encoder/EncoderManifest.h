@@ -7,7 +7,8 @@
 
 namespace patchead {
 
-// How an image becomes the encoder's input tensor (see docs/scoring-contract.md).
+// Preprocessing that turns an image into the encoder's input tensor
+// (docs/scoring-contract.md).
 struct InputSpec {
     int width = 224;
     int height = 224;

@@ -1,5 +1,5 @@
 // The only translation unit of the core that includes LibTorch: everything
-// else sees the Qt-free Encoder interface, which keeps rebuilds fast and
+// else uses the Qt-free Encoder interface, which keeps rebuilds fast and
 // avoids the clash between Qt's "slots" macro and LibTorch headers.
 #include <torch/script.h>
 #include <torch/torch.h>

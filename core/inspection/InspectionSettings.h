@@ -14,7 +14,7 @@
 
 namespace patchead {
 
-// Which transformed copies of the references the alignment module may add.
+// Transformed reference copies that the alignment module may add.
 enum class AlignmentMode {
     Off,    // references as they are
     Auto,   // decide from the good samples (PatchEAD+ alignment module)

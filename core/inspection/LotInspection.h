@@ -14,7 +14,7 @@
 
 namespace patchead {
 
-// What to inspect. Immutable once a run starts.
+// The lot to inspect, its references and settings. Immutable once a run starts.
 struct LotRequest {
     QString lotName;            // identifies the lot in the database; a re-run with the same name resumes
     QString lotFolder;

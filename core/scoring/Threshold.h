@@ -13,7 +13,7 @@ struct Thresholds {
     QString rule; // how they were derived, in words for the UI and reports
 };
 
-// How thresholds follow from good samples alone, when no defects are labelled.
+// Rules that derive thresholds from good samples alone, when no defects are labelled.
 struct ThresholdSettings {
     // Review threshold: the largest leave-one-out score (quantile 1.0) or a
     // lower quantile of the leave-one-out scores (linear interpolation).

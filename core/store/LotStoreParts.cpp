@@ -272,7 +272,7 @@ ThresholdChange LotStore::setThresholds(qint64 lotId, double rejectThreshold,
 
     LotStoreTransaction transaction(*this);
     std::tie(change.oldReject, change.oldReview) = readThresholds(*this, lotId);
-    // The reason becomes the lot's threshold rule, so the lot always says
+    // The reason becomes the lot's threshold rule, so the lot always records
     // where its current thresholds came from.
     LotStoreStatement update(*this, "UPDATE lots SET reject_threshold = ?1, review_threshold = ?2, "
                                     "threshold_rule = CASE WHEN ?4 = '' THEN threshold_rule ELSE ?4 END "
