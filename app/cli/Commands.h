@@ -11,5 +11,6 @@ int runEval(const QStringList &arguments);
 int runMakeSample(const QStringList &arguments);
 int runReport(const QStringList &arguments);
 int runVersion(const QStringList &arguments);
+int runPrepareEncoder(const QStringList &arguments);
 
 } // namespace patchead::cli

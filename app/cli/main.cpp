@@ -19,11 +19,12 @@ const char *const kUsage =
     "Usage: patchead <command> [options]\n"
     "\n"
     "Commands:\n"
-    "  inspect      Inspect a lot folder against known-good reference images\n"
-    "  eval         Evaluate on a labelled dataset (MVTec AD layout) and print AUROC\n"
-    "  make-sample  Generate the synthetic sample lot used by the README and tests\n"
-    "  report       Export a stored lot: PDF report, CSV and JSON of its parts\n"
-    "  version      Print the version, LibTorch build and default encoder\n"
+    "  inspect          Inspect a lot folder against known-good reference images\n"
+    "  eval             Evaluate on a labelled dataset (MVTec AD layout) and print AUROC\n"
+    "  make-sample      Generate the synthetic sample lot used by the README and tests\n"
+    "  report           Export a stored lot: PDF report, CSV and JSON of its parts\n"
+    "  prepare-encoder  Prepare the default encoder (first run; needs npm and python3-torch)\n"
+    "  version          Print the version, LibTorch version and device, and default encoder\n"
     "\n"
     "Run 'patchead <command> --help' for the options of a command.\n";
 
@@ -34,6 +35,7 @@ int dispatch(const QStringList &arguments)
         {QStringLiteral("eval"), runEval},
         {QStringLiteral("make-sample"), runMakeSample},
         {QStringLiteral("report"), runReport},
+        {QStringLiteral("prepare-encoder"), runPrepareEncoder},
         {QStringLiteral("version"), runVersion},
         {QStringLiteral("--version"), runVersion},
     };

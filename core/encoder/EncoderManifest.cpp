@@ -1,6 +1,7 @@
 #include "encoder/EncoderManifest.h"
 
 #include "common/Error.h"
+#include "encoder/EncoderLocation.h"
 
 #include <QDir>
 #include <QFile>
@@ -82,8 +83,9 @@ QJsonObject readJsonObject(const QString &path)
     QFile file(path);
     if (!file.exists())
         throw ModelError(QStringLiteral("Encoder manifest not found: %1. Prepare the default encoder "
-                                        "with models/prepare-default-encoder.sh or pass --model.")
-                             .arg(path));
+                                        "with `%2`, or choose another encoder's manifest.json "
+                                        "(--model on the command line).")
+                             .arg(path, encoderPreparationCommand()));
     if (!file.open(QIODevice::ReadOnly))
         throw ModelError(QStringLiteral("Cannot read encoder manifest %1: %2")
                              .arg(path, file.errorString()));
@@ -265,8 +267,8 @@ EncoderManifest loadEncoderManifest(const QString &manifestPath)
     manifest.moduleFile = QFileInfo(path).dir().absoluteFilePath(moduleName);
     if (!QFileInfo::exists(manifest.moduleFile))
         throw ModelError(QStringLiteral("Encoder module %1 named by %2 does not exist. Prepare the "
-                                        "encoder again (models/prepare-default-encoder.sh).")
-                             .arg(manifest.moduleFile, path));
+                                        "encoder again (`%3`).")
+                             .arg(manifest.moduleFile, path, encoderPreparationCommand()));
     manifest.moduleSha256 = reader.string(root, QStringLiteral("module_sha256"));
     manifest.input = readInputSpec(reader, root);
     manifest.outputs = readOutputs(reader, root, manifest.isVit());
@@ -296,9 +298,8 @@ QString resolveManifestPath(const QString &modelArgument)
     if (info.exists())
         return info.absoluteFilePath();
     throw ModelError(QStringLiteral("Model not found: %1. Pass a manifest.json or the folder that "
-                                    "contains it, or prepare the default encoder with "
-                                    "models/prepare-default-encoder.sh.")
-                         .arg(modelArgument));
+                                    "contains it, or prepare the default encoder with `%2`.")
+                         .arg(modelArgument, encoderPreparationCommand()));
 }
 
 } // namespace patchead
