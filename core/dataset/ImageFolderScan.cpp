@@ -18,8 +18,11 @@ QStringList listImageFiles(const QString &folder)
         dir.entryList(supportedImagePatterns(), QDir::Files, QDir::NoSort);
     QStringList paths;
     paths.reserve(names.size());
+    // Joined by hand: QDir::filePath returns a name that starts with ':'
+    // unchanged, as a Qt resource path, so ":part.png" would lose its folder.
+    const QString prefix = dir.path().endsWith(QLatin1Char('/')) ? dir.path() : dir.path() + QLatin1Char('/');
     for (const QString &name : names)
-        paths.append(dir.filePath(name));
+        paths.append(prefix + name);
     sortPaths(paths);
     return paths;
 }

@@ -85,8 +85,13 @@ cv::Size parseBmpHeader(const QByteArray &bytes, const QString &path)
     const quint32 infoSize = reader.u32(14);
     if (!reader.has(14, qMin<quint32>(infoSize, 16u)))
         throwCorrupt(path, QStringLiteral("the BMP header is cut short"));
-    if (infoSize == 12)
-        return cv::Size(reader.u16(18), reader.u16(20));
+    if (infoSize == 12) {
+        const quint16 width = reader.u16(18);
+        const quint16 height = reader.u16(20);
+        if (width == 0 || height == 0)
+            throwCorrupt(path, QStringLiteral("the BMP header gives an invalid size %1 x %2").arg(width).arg(height));
+        return cv::Size(width, height);
+    }
     const qint32 width = qint32(reader.u32(18));
     const qint32 height = qint32(reader.u32(22));
     if (width <= 0 || height == 0 || height == std::numeric_limits<qint32>::min())
@@ -154,10 +159,15 @@ QString findBmpTruncation(const QByteArray &bytes)
     const qint64 bitsPerPixel = os2 ? reader.u16(24) : reader.u16(28);
     const qint64 rowBytes = (bitsPerPixel * width + 31) / 32 * 4;
     const qint64 pixelOffset = reader.u32(10);
-    if (pixelOffset + rowBytes * height <= bytes.size())
+    // Compared by division, because rowBytes * height from a damaged header
+    // can exceed 64 bits (a 2^31-pixel-wide row of 65535-bit pixels).
+    const qint64 available = bytes.size() - pixelOffset;
+    if (available >= 0 && (height == 0 || rowBytes <= available / height))
         return {};
-    return QStringLiteral("the BMP pixel data needs %1 bytes but the file has %2")
-        .arg(pixelOffset + rowBytes * height)
+    return QStringLiteral("the BMP pixel data needs %1 rows of %2 bytes from byte %3 but the file has %4 bytes")
+        .arg(height)
+        .arg(rowBytes)
+        .arg(pixelOffset)
         .arg(bytes.size());
 }
 
