@@ -3,6 +3,7 @@
 #include "CliCommon.h"
 #include "common/Error.h"
 #include "common/Logging.h"
+#include "inspection/ThreadSettings.h"
 
 namespace patchead::cli {
 
@@ -88,6 +89,10 @@ InspectionSettings settingsFromOptions(const QCommandLineParser &parser)
     settings.imageScore.topFraction = numberOption(parser, QStringLiteral("top-fraction"));
     settings.mapSigma = numberOption(parser, QStringLiteral("sigma"));
     settings.keepAspect = parser.isSet(QStringLiteral("keep-aspect"));
+    settings.tiling.mode = tilingModeFromName(parser.value(QStringLiteral("tiling")));
+    settings.tiling.tileSide = integerOption(parser, QStringLiteral("tile-side"));
+    settings.tiling.overlap = numberOption(parser, QStringLiteral("tile-overlap"));
+    settings.tiling.expectedDefectPixels = integerOption(parser, QStringLiteral("expected-defect"));
     readMaskOptions(parser, settings.mask);
     readZeroShotOptions(parser, settings.zeroShot);
     settings.validate();
@@ -96,13 +101,13 @@ InspectionSettings settingsFromOptions(const QCommandLineParser &parser)
 
 std::unique_ptr<Encoder> encoderFromOptions(const QCommandLineParser &parser)
 {
-    const int threads = configureTorchThreads(integerOption(parser, QStringLiteral("threads")));
+    configureThreads(integerOption(parser, QStringLiteral("threads")));
     const QString model = parser.isSet(QStringLiteral("model")) ? resolveManifestPath(parser.value(QStringLiteral("model")))
                                                                 : defaultModelPath();
     EncoderOptions options;
     options.device = parser.value(QStringLiteral("device"));
     std::unique_ptr<Encoder> encoder = loadTorchScriptEncoder(model, options);
-    qCInfo(lcEncoder) << "LibTorch intra-op threads:" << threads << "; device:" << encoder->deviceName();
+    qCInfo(lcEncoder) << "Encoder device:" << encoder->deviceName();
     return encoder;
 }
 

@@ -66,7 +66,16 @@ std::unique_ptr<Encoder> loadTorchScriptEncoder(const QString &manifestPath,
 // with one thread on some machines, so the programs set it at start-up.
 int configureTorchThreads(int threads);
 
-// LibTorch version, whether CUDA is available, and device count, for --version.
+// Sets LibTorch's inter-op thread count and returns the count in effect.
+// LibTorch accepts it only once per process and before any inter-op work, so
+// a later call logs a warning and keeps the first value.
+int configureTorchInterOpThreads(int threads);
+
+// CUDA devices LibTorch can use: 0 for a CPU-only build or without a GPU.
+int cudaDeviceCount();
+
+// LibTorch version and the device `--device auto` picks (cpu, or cuda:0 with
+// its name and the CUDA device count), for --version.
 QString torchBuildSummary();
 
 } // namespace patchead

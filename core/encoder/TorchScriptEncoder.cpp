@@ -3,6 +3,12 @@
 // avoids the clash between Qt's "slots" macro and LibTorch headers.
 #include <torch/script.h>
 #include <torch/torch.h>
+// A CUDA build of LibTorch brings the CUDA toolkit's include folder along;
+// the CPU-only Debian build has no such header.
+#if __has_include(<cuda_runtime_api.h>)
+#include <cuda_runtime_api.h>
+#define PATCHEAD_HAVE_CUDA_RUNTIME 1
+#endif
 
 #include "encoder/Encoder.h"
 
@@ -131,6 +137,15 @@ public:
             throw ModelError(QStringLiteral("Encoder %1 failed on a %2x%3 input: %4")
                                  .arg(mManifest.moduleFile).arg(input.width).arg(input.height)
                                  .arg(QString::fromStdString(error.what_without_backtrace())));
+        } catch (const std::exception &error) {
+            // The TorchScript interpreter raises torch::jit::JITException, no
+            // c10::Error, for example when an input is smaller than a kernel.
+            // Its last line names the cause; the lines before are a traceback.
+            const QString cause = QString::fromStdString(error.what()).trimmed().section(QLatin1Char('\n'), -1);
+            throw ModelError(QStringLiteral("Encoder %1 failed on a %2x%3 input: %4. Check the input size in "
+                                            "its manifest and --resolution against the smallest input the "
+                                            "network takes (input.min_width in the manifest).")
+                                 .arg(mManifest.moduleFile).arg(input.width).arg(input.height).arg(cause));
         }
         return checkedOutputs(result, input);
     }
@@ -318,13 +333,53 @@ int configureTorchThreads(int threads)
     return torch::get_num_threads();
 }
 
+int configureTorchInterOpThreads(int threads)
+{
+    try {
+        torch::set_num_interop_threads(threads);
+    } catch (const c10::Error &) {
+        qCWarning(lcEncoder) << "LibTorch kept" << torch::get_num_interop_threads()
+                             << "inter-op threads: the count can be set once per process, before any "
+                                "inter-op work.";
+    }
+    return torch::get_num_interop_threads();
+}
+
+int cudaDeviceCount()
+{
+    return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+}
+
+namespace {
+
+// The marketing name of a CUDA device ("NVIDIA H200"), or an empty string
+// when this build cannot ask the CUDA runtime.
+// NOTE: only the CPU-only branch is built on Debian's LibTorch.
+QString cudaDeviceName(int index)
+{
+#ifdef PATCHEAD_HAVE_CUDA_RUNTIME
+    cudaDeviceProp properties{};
+    if (cudaGetDeviceProperties(&properties, index) == cudaSuccess)
+        return QString::fromUtf8(properties.name);
+#else
+    Q_UNUSED(index)
+#endif
+    return QString();
+}
+
+} // namespace
+
 QString torchBuildSummary()
 {
-    const bool cuda = torch::cuda::is_available();
-    return QStringLiteral("LibTorch %1, %2")
-        .arg(QStringLiteral(TORCH_VERSION),
-             cuda ? QStringLiteral("CUDA with %1 device(s)").arg(torch::cuda::device_count())
-                  : QStringLiteral("CPU only"));
+    const QString version = QStringLiteral("LibTorch %1").arg(QStringLiteral(TORCH_VERSION));
+    if (!torch::cuda::is_available())
+        return version + QStringLiteral(", device cpu (no CUDA device)");
+
+    // `--device auto` takes the first CUDA device, so that is the one named.
+    const QString name = cudaDeviceName(0);
+    return version + QStringLiteral(", device cuda:0%1 (%2 CUDA device(s))")
+                         .arg(name.isEmpty() ? QString() : QLatin1Char(' ') + name)
+                         .arg(torch::cuda::device_count());
 }
 
 } // namespace patchead

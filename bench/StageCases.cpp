@@ -1,0 +1,185 @@
+// Cases that time the stages of few-shot scoring one by one.
+#include "Cases.h"
+
+#include "common/Error.h"
+#include "features/PatchFeatures.h"
+#include "features/Preprocess.h"
+#include "imaging/ImageLoader.h"
+#include "inspection/ReferenceSet.h"
+#include "scoring/AnomalyMap.h"
+#include "scoring/ImageScore.h"
+#include "scoring/NearestPatch.h"
+#include "store/LotStore.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QUuid>
+
+#include <map>
+
+namespace patchead::bench {
+
+namespace {
+
+// Settings of a few-shot case: the defaults of the command line, with the
+// alignment mode of parameter "alignment" ("off" or "always") and, for a
+// single reference, a fixed threshold (leave-one-out needs two).
+InspectionSettings fewShotSettings(const CaseParameters &parameters, int references)
+{
+    InspectionSettings settings;
+    settings.alignment.mode = alignmentModeFromName(parameters.text(QStringLiteral("alignment"), QStringLiteral("off")));
+    if (references < 2)
+        settings.fixedRejectThreshold = 0.2;
+    return settings;
+}
+
+// A fresh database file in the case's work folder.
+QString freshDatabasePath(const CaseParameters &parameters)
+{
+    const QDir work(parameters.text(QStringLiteral("work"), QDir::tempPath()));
+    return work.filePath(QStringLiteral("bench-%1.sqlite").arg(QUuid::createUuid().toString(QUuid::Id128)));
+}
+
+// Accumulates the per-part time of each named stage, in milliseconds.
+class StageTimes {
+public:
+    void add(const QString &stage, double seconds) { mTimes[stage].push_back(seconds * 1000.0); }
+    QJsonObject medians() const
+    {
+        QJsonObject result;
+        for (const auto &[stage, times] : mTimes)
+            result[stage] = median(times);
+        return result;
+    }
+
+private:
+    std::map<QString, std::vector<double>> mTimes;
+};
+
+// Runs `step`, adds its duration under `stage` and returns its result.
+template<typename Step>
+auto timed(StageTimes &times, const QString &stage, Step step)
+{
+    const double start = monotonicSeconds();
+    auto result = step();
+    times.add(stage, monotonicSeconds() - start);
+    return result;
+}
+
+qint64 createBenchLot(LotStore &store, const Encoder &encoder)
+{
+    LotRecord lot;
+    lot.name = QStringLiteral("stages");
+    lot.folder = QDir::tempPath();
+    lot.settingsJson = QStringLiteral("{}");
+    lot.modelName = encoder.manifest().name;
+    lot.modelHash = encoder.manifest().moduleSha256;
+    lot.rejectThreshold = 0.2;
+    lot.reviewThreshold = 0.2;
+    lot.thresholdRule = QStringLiteral("fixed for the benchmark");
+    return store.createLot(lot);
+}
+
+// Scores one part stage by stage with the core calls the pipeline makes
+// (FeatureExtractor::extract and scorePartImage in one). Returns the number
+// of patches of the part.
+int scorePartByStage(const QString &path, Encoder &encoder, const FeatureExtractor &extractor,
+                      const ReferenceSet &references, const InspectionSettings &settings, LotStore &store,
+                      qint64 lotId, StageTimes &times)
+{
+    const LoadedImage image = timed(times, QStringLiteral("decode"), [&] { return loadImage(path); });
+    InputSpec spec = encoder.manifest().input;
+    const cv::Size inputSize = extractor.inputSizeFor(image.rgb.size());
+    spec.width = inputSize.width;
+    spec.height = inputSize.height;
+    const InputTensor tensor = timed(times, QStringLiteral("preprocess"), [&] { return preprocessImage(image.rgb, spec); });
+    EncoderOutput output = timed(times, QStringLiteral("forward"), [&] { return encoder.encode(tensor, extractor.layers()); });
+    const FeatureMap patches = timed(times, QStringLiteral("patch_features"),
+                                     [&] { return combineLayers(output.layers, settings.features); });
+    PatchGrid grid(patches.height, patches.width);
+    grid.values = timed(times, QStringLiteral("search"),
+                        [&] { return nearestPatchScores(patches, references.bank(), -1, settings.search); });
+    const double score = timed(times, QStringLiteral("image_score"), [&] { return imageScore(grid.values, settings.imageScore); });
+    timed(times, QStringLiteral("map"), [&] { return renderAnomalyMap(grid, inputSize, settings.mapSigma, image.rgb.size()); });
+
+    PartRecord part;
+    part.lotId = lotId;
+    part.path = path;
+    part.imageWidth = image.rgb.cols;
+    part.imageHeight = image.rgb.rows;
+    part.imageScore = score;
+    part.verdict = verdictForScore(score, 0.2, 0.2);
+    part.mapWidth = grid.width;
+    part.mapHeight = grid.height;
+    part.anomalyMap = grid.values;
+    timed(times, QStringLiteral("commit"), [&] { store.savePart(part); return 0; });
+    return patches.patchCount();
+}
+
+} // namespace
+
+void runStagesCase(const CaseParameters &parameters)
+{
+    const int k = parameters.integer(QStringLiteral("k"), 8);
+    const QStringList referencePaths = firstImages(parameters.text(QStringLiteral("references")), k);
+    const QStringList parts = parameters.text(QStringLiteral("mvtec")).isEmpty()
+        ? firstImages(parameters.text(QStringLiteral("lot")), parameters.integer(QStringLiteral("parts"), 20))
+        : mvtecTestImages(parameters.text(QStringLiteral("mvtec"))).mid(0, parameters.integer(QStringLiteral("parts"), 20));
+    const std::unique_ptr<Encoder> encoder = loadBenchEncoder(parameters);
+    const InspectionSettings settings = fewShotSettings(parameters, k);
+    FeatureExtractor extractor(*encoder, settings);
+    const ReferenceSet references = ReferenceSet::build(extractor, referencePaths, settings);
+
+    const QString databasePath = freshDatabasePath(parameters);
+    StageTimes times;
+    int patchCount = 0;
+    {
+        const std::unique_ptr<LotStore> store = LotStore::open(databasePath);
+        const qint64 lotId = createBenchLot(*store, *encoder);
+        for (const QString &path : parts)
+            patchCount = scorePartByStage(path, *encoder, extractor, references, settings, *store, lotId, times);
+    }
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(databasePath + suffix);
+
+    QJsonObject result;
+    const QJsonObject stages = times.medians();
+    const double searchFlops = 2.0 * patchCount * references.bank().size() * references.bank().channels();
+    result[QStringLiteral("stages_ms")] = stages;
+    result[QStringLiteral("search_gflops")] = searchFlops / (stages[QStringLiteral("search")].toDouble() / 1000.0) / 1e9;
+    result[QStringLiteral("bank_patches")] = references.bank().size();
+    result[QStringLiteral("channels")] = references.bank().channels();
+    result[QStringLiteral("parts")] = parts.size();
+    result[QStringLiteral("peak_mib")] = peakResidentMiB();
+    emitResult(result);
+}
+
+void runForwardCase(const CaseParameters &parameters)
+{
+    const std::unique_ptr<Encoder> encoder = loadBenchEncoder(parameters);
+    const LoadedImage image = loadImage(firstImages(parameters.text(QStringLiteral("lot")), 1).first());
+    const InspectionSettings settings;
+    FeatureExtractor extractor(*encoder, settings);
+    InputSpec spec = encoder->manifest().input;
+    const cv::Size inputSize = extractor.inputSizeFor(image.rgb.size());
+    spec.width = inputSize.width;
+    spec.height = inputSize.height;
+    const InputTensor tensor = preprocessImage(image.rgb, spec);
+
+    const int warmUp = 3;
+    const int repeats = parameters.integer(QStringLiteral("repeats"), 20);
+    std::vector<double> times;
+    for (int i = 0; i < warmUp + repeats; ++i) {
+        const double start = monotonicSeconds();
+        const EncoderOutput output = encoder->encode(tensor, extractor.layers());
+        if (i >= warmUp)
+            times.push_back((monotonicSeconds() - start) * 1000.0);
+    }
+    QJsonObject result;
+    result[QStringLiteral("forward_ms")] = median(times);
+    result[QStringLiteral("device")] = encoder->deviceName();
+    result[QStringLiteral("peak_mib")] = peakResidentMiB();
+    emitResult(result);
+}
+
+} // namespace patchead::bench
