@@ -60,30 +60,30 @@ QString manifestForLot(const LotRecord &lot, const QString &preferred)
 
 cv::Size LotInputGeometry::inputSizeFor(const cv::Size &imageSize) const
 {
-    return patchead::inputSizeFor(spec, resolution, imageSize, keepAspect);
+    return map.mapInputSizeFor(imageSize);
 }
 
 LotInputGeometry inputGeometryForLot(const LotRecord &lot, const QString &preferredManifest)
 {
-    const QJsonObject settings = lotSettings(lot);
     LotInputGeometry geometry;
-    geometry.resolution = settings.value(QStringLiteral("resolution")).toInt(0);
-    geometry.keepAspect = settings.value(QStringLiteral("keep_aspect")).toBool(false);
+    geometry.map = MapGeometry::fromLotSettings(lotSettings(lot));
+    geometry.inputKnown = geometry.map.inputRecorded;
+    if (geometry.inputKnown)
+        return geometry;
     const QString manifestPath = manifestForLot(lot, preferredManifest);
     if (!manifestPath.isEmpty()) {
         try {
-            geometry.spec = loadEncoderManifest(manifestPath).input;
-            geometry.manifestFound = true;
+            geometry.map.input = loadEncoderManifest(manifestPath).input;
+            geometry.inputKnown = true;
             return geometry;
         } catch (const Error &error) {
             qCWarning(lcUi) << "Cannot read encoder manifest" << manifestPath << ":" << error.message();
         }
     }
-    // NOTE: without the manifest the input size is a guess, so a heatmap
-    // may be smoothed at a slightly different scale than the stored score.
+    // NOTE: a lot stored before its encoder input was recorded, whose encoder
+    // is not found either, has its heatmaps smoothed at an assumed scale.
     qCInfo(lcUi) << "Encoder" << lot.modelName << "of lot" << lot.name
                  << "not found; rendering its heatmaps at an assumed input size";
-    geometry.spec.sizeMultiple = 1;
     return geometry;
 }
 

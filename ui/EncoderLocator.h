@@ -1,6 +1,7 @@
 #pragma once
 
 #include "encoder/EncoderManifest.h"
+#include "inspection/MapGeometry.h"
 #include "store/LotRecords.h"
 
 #include <QString>
@@ -21,16 +22,14 @@ QString defaultManifestPath();
 QString manifestForLot(const LotRecord &lot, const QString &preferred);
 
 // The resizing of a lot's images for the encoder, read from the lot's
-// settings ("resolution", "keep_aspect") and its encoder's manifest.
+// settings (resolution, aspect, tiling and the recorded encoder input) or,
+// for lots stored before the input was recorded, its encoder's manifest.
 struct LotInputGeometry {
-    InputSpec spec;            // the manifest's; 224 x 224 when the manifest is not found
-    int resolution = 0;
-    bool keepAspect = false;
-    bool manifestFound = false;
+    MapGeometry map;
+    bool inputKnown = false;   // recorded with the lot or read from the manifest
 
-    // The encoder input size an image of this size was scored at, rounded
-    // as the feature extractor rounds it. Without the manifest the size
-    // multiple is unknown, so the resolution is used unrounded.
+    // The size an image of this size has its anomaly map rendered at, as
+    // the inspection rendered it (MapGeometry::mapInputSizeFor).
     cv::Size inputSizeFor(const cv::Size &imageSize) const;
 };
 

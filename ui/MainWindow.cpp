@@ -5,6 +5,7 @@
 #include "LotDocument.h"
 #include "LotView.h"
 #include "LotsBrowser.h"
+#include "MaskPreviewPanel.h"
 #include "OperatorVerdictCommand.h"
 #include "PartReviewView.h"
 #include "ReferencePanel.h"
@@ -216,6 +217,13 @@ void MainWindow::createMenus()
     connect(mAccept, &QAction::triggered, this, [this] { decideCurrentPart(OperatorVerdict::Accepted); });
     connect(mReject, &QAction::triggered, this, [this] { decideCurrentPart(OperatorVerdict::Rejected); });
     connect(mClearDecision, &QAction::triggered, this, [this] { decideCurrentPart(OperatorVerdict::None); });
+    review->addSeparator();
+    mPreviewMask = createAction(review, tr("Preview &mask of the part"), {QKeySequence(Qt::CTRL | Qt::Key_M)},
+                                tr("Show the selected part's foreground mask on the set-up page, where the mask "
+                                   "settings and regions are edited"));
+    connect(mPreviewMask, &QAction::triggered, this, &MainWindow::previewCurrentPartMask);
+    mLotView->tableView()->setContextMenuPolicy(Qt::ActionsContextMenu);
+    mLotView->tableView()->addAction(mPreviewMask);
     mReview->setReviewActions({mPreviousFlagged, mNextFlagged, mAccept, mReject});
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -229,7 +237,7 @@ void MainWindow::createMenus()
         {tr("Edit"), {mUndo, mRedo}},
         {tr("View"), {mShowSetup, mShowReview, mShowLots}},
         {tr("Inspection"), {mRun, mCancel, mScoreReferences}},
-        {tr("Review"), {mNextFlagged, mPreviousFlagged, mAccept, mReject, mClearDecision}},
+        {tr("Review"), {mNextFlagged, mPreviousFlagged, mAccept, mReject, mClearDecision, mPreviewMask}},
         {tr("Help"), {mShortcuts}},
     };
 }
@@ -238,7 +246,7 @@ void MainWindow::updateActions()
 {
     const bool running = mJob->isRunning();
     const bool reviewing = mDocument->hasLot() && mPages->currentIndex() == ReviewPageIndex;
-    for (QAction *action : {mNextFlagged, mPreviousFlagged, mAccept, mReject, mClearDecision})
+    for (QAction *action : {mNextFlagged, mPreviousFlagged, mAccept, mReject, mClearDecision, mPreviewMask})
         action->setEnabled(reviewing);
     mExportCsv->setEnabled(mDocument->hasLot());
     mExportReport->setEnabled(mDocument->hasLot());
@@ -467,6 +475,15 @@ void MainWindow::decideCurrentPart(OperatorVerdict verdict)
         mLotView->selectPart(next);
 }
 
+void MainWindow::previewCurrentPartMask()
+{
+    const int row = mDocument->rowOfPart(mLotView->currentPartId());
+    if (row < 0)
+        return;
+    mSetup->maskPreview()->showImage(mDocument->part(row).path);
+    showPage(SetupPageIndex);
+}
+
 bool MainWindow::runInspection()
 {
     if (mJob->isRunning())
@@ -480,7 +497,7 @@ bool MainWindow::runInspection()
     input.device = mSetup->settingsPanel()->device();
     input.request.lotName = mSetup->lotName();
     input.request.lotFolder = mSetup->lotFolder();
-    input.request.referencePaths = mSetup->referencePanel()->paths();
+    input.request.referencePaths = mSetup->settingsPanel()->referencesForRun(mSetup->referencePanel()->paths());
     input.request.operatorName = mSetup->settingsPanel()->operatorName();
     try {
         input.request.settings = mSetup->settingsPanel()->settings();

@@ -66,6 +66,7 @@ public:
     QAction *rejectAction() const { return mReject; }
     QAction *undoAction() const { return mUndo; }
     QAction *redoAction() const { return mRedo; }
+    QAction *previewMaskAction() const { return mPreviewMask; }
     // The last message shown by showError, for tests and logs.
     const QString &lastError() const { return mLastError; }
 
@@ -92,6 +93,8 @@ private:
     void showShortcuts();
     void showAbout();
     void decideCurrentPart(OperatorVerdict verdict);
+    // Shows the current part's image in the set-up page's mask preview.
+    void previewCurrentPartMask();
 
     void onStageProgressed(const QString &stage, int done, int total);
     void onPartStored(const LotProgress &progress, const PartRecord &part);
@@ -130,6 +133,7 @@ private:
     QAction *mAccept = nullptr;
     QAction *mReject = nullptr;
     QAction *mClearDecision = nullptr;
+    QAction *mPreviewMask = nullptr;
     QAction *mShortcuts = nullptr;
     QAction *mAbout = nullptr;
 

@@ -1,6 +1,8 @@
 #include "SettingsPanel.h"
 
 #include "EncoderLocator.h"
+#include "MaskSettingsGroup.h"
+#include "ZeroShotSettingsGroup.h"
 #include "common/Error.h"
 #include "encoder/EncoderManifest.h"
 
@@ -62,7 +64,9 @@ SettingsPanel::SettingsPanel(QWidget *parent)
       mAlignment(new QComboBox(this)),
       mRotationStep(new QComboBox(this)),
       mFlips(new QCheckBox(tr("Allow mirrored copies"), this)),
-      mZeroShot(new QCheckBox(tr("Batch zero-shot: also score parts against each other"), this)),
+      mShots(new QSpinBox(this)),
+      mZeroShotGroup(new ZeroShotSettingsGroup(this)),
+      mMaskGroup(new MaskSettingsGroup(this)),
       mReviewQuantile(percentSpin(this, 0.0, 100.0, 1)),
       mRejectMargin(percentSpin(this, 0.0, 500.0, 1)),
       mFixedGroup(new QGroupBox(tr("Fixed thresholds (replace the ones from good samples)"), this)),
@@ -79,6 +83,8 @@ SettingsPanel::SettingsPanel(QWidget *parent)
     layout->addLayout(operatorForm);
     layout->addWidget(createEncoderGroup());
     layout->addWidget(createScoringGroup());
+    layout->addWidget(mZeroShotGroup);
+    layout->addWidget(mMaskGroup);
     layout->addWidget(createThresholdGroup());
     layout->addStretch(1);
 
@@ -133,6 +139,13 @@ QWidget *SettingsPanel::createEncoderGroup()
         onChanged();
     });
     connect(mLayers, &QListWidget::itemChanged, this, &SettingsPanel::onChanged);
+
+    mShots->setRange(0, 64);
+    mShots->setSpecialValueText(tr("All references"));
+    // NOTE: the leave-one-out scores on the set-up page still use every reference.
+    mShots->setToolTip(tr("Inspect with only the first this many references of the list (few-shot k)"));
+    form->addRow(tr("S&hots:"), mShots);
+    connect(mShots, &QSpinBox::valueChanged, this, &SettingsPanel::onChanged);
     connect(mDevice, &QComboBox::currentIndexChanged, this, &SettingsPanel::onChanged);
     connect(mResolution, &QSpinBox::valueChanged, this, &SettingsPanel::onChanged);
     return group;
@@ -169,10 +182,8 @@ QWidget *SettingsPanel::createScoringGroup()
     mRotationStep->addItem(tr("90°"), 90);
     form->addRow(tr("Rotation step:"), mRotationStep);
     form->addRow(QString(), mFlips);
-    mZeroShot->setToolTip(tr("Scores every part against the other parts of its lot as well, so a lot can be "
-                             "inspected without references; thresholds then come from the lot's own scores"));
-    form->addRow(QString(), mZeroShot);
-    connect(mZeroShot, &QCheckBox::toggled, this, &SettingsPanel::onChanged);
+    connect(mZeroShotGroup, &ZeroShotSettingsGroup::changed, this, &SettingsPanel::onChanged);
+    connect(mMaskGroup, &MaskSettingsGroup::changed, this, &SettingsPanel::onChanged);
 
     connect(mNeighbourhood, &QSpinBox::valueChanged, this, &SettingsPanel::onChanged);
     connect(mScoreRule, &QComboBox::currentIndexChanged, this, [this] {
@@ -229,7 +240,9 @@ void SettingsPanel::load()
     selectData(mDevice, stored.value(kGroup + QStringLiteral("device"), QStringLiteral("auto")));
     mResolution->setValue(stored.value(kGroup + QStringLiteral("resolution"), defaults.resolution).toInt());
     mKeepAspect->setChecked(stored.value(kGroup + QStringLiteral("keepAspect"), defaults.keepAspect).toBool());
-    mZeroShot->setChecked(stored.value(kGroup + QStringLiteral("zeroShot"), defaults.zeroShot.enabled).toBool());
+    mShots->setValue(stored.value(kGroup + QStringLiteral("shots"), 0).toInt());
+    mZeroShotGroup->load(stored, kGroup);
+    mMaskGroup->load(stored, kGroup + QStringLiteral("mask/"));
     mDefaultLayersBox->setChecked(stored.value(kGroup + QStringLiteral("defaultLayers"), true).toBool());
     mLayers->setEnabled(!mDefaultLayersBox->isChecked());
     mNeighbourhood->setValue(stored.value(kGroup + QStringLiteral("neighbourhood"), defaults.features.neighbourhood).toInt());
@@ -256,7 +269,9 @@ void SettingsPanel::save() const
     stored.setValue(kGroup + QStringLiteral("device"), device());
     stored.setValue(kGroup + QStringLiteral("resolution"), mResolution->value());
     stored.setValue(kGroup + QStringLiteral("keepAspect"), mKeepAspect->isChecked());
-    stored.setValue(kGroup + QStringLiteral("zeroShot"), mZeroShot->isChecked());
+    stored.setValue(kGroup + QStringLiteral("shots"), mShots->value());
+    mZeroShotGroup->save(stored, kGroup);
+    mMaskGroup->save(stored, kGroup + QStringLiteral("mask/"));
     stored.setValue(kGroup + QStringLiteral("defaultLayers"), mDefaultLayersBox->isChecked());
     if (mManifestValid)
         stored.setValue(kGroup + QStringLiteral("layers"), checkedLayers());
@@ -316,6 +331,7 @@ void SettingsPanel::loadManifest()
     }
     mManifestValid = true;
     mDefaultLayers = manifest.defaultLayers;
+    mMaskGroup->setAttentionAvailable(manifest.attentionOutputIndex() >= 0);
     mEncoderInfo->setText(tr("%1, %2 × %3 input, %4 outputs")
                               .arg(manifest.displayName.isEmpty() ? manifest.name : manifest.displayName)
                               .arg(manifest.input.width)
@@ -323,6 +339,9 @@ void SettingsPanel::loadManifest()
                               .arg(manifest.outputs.size()));
     const QStringList checked = remembered.isEmpty() ? manifest.defaultLayers : remembered;
     for (const EncoderOutputSpec &output : manifest.outputs) {
+        // The attention output feeds the attention mask and is not a feature layer.
+        if (output.kind == EncoderOutputKind::Attention)
+            continue;
         auto *item = new QListWidgetItem(tr("%1 (stride %2, %3 channels)").arg(output.name).arg(output.stride).arg(output.channels),
                                          mLayers);
         item->setData(Qt::UserRole, output.name);
@@ -346,6 +365,23 @@ QString SettingsPanel::manifestPath() const
     return mManifest->text().trimmed();
 }
 
+QStringList SettingsPanel::referencesForShots(const QStringList &paths) const
+{
+    return mShots->value() > 0 ? paths.mid(0, mShots->value()) : paths;
+}
+
+QStringList SettingsPanel::referencesForRun(const QStringList &paths) const
+{
+    if (mZeroShotGroup->isChecked() && !mZeroShotGroup->referencesJoinBatch())
+        return {};
+    return referencesForShots(paths);
+}
+
+void SettingsPanel::setMaskRegions(const QRectF &regionOfInterest, const QVector<QRectF> &ignoreRegions)
+{
+    mMaskGroup->setRegions(regionOfInterest, ignoreRegions);
+}
+
 QString SettingsPanel::device() const
 {
     return mDevice->currentData().toString();
@@ -366,7 +402,8 @@ InspectionSettings SettingsPanel::settings() const
     }
     settings.resolution = mResolution->value();
     settings.keepAspect = mKeepAspect->isChecked();
-    settings.zeroShot.enabled = mZeroShot->isChecked();
+    mZeroShotGroup->apply(settings.zeroShot);
+    settings.mask = mMaskGroup->mask();
     settings.features.neighbourhood = mNeighbourhood->value();
     settings.imageScore.rule = imageScoreRuleFromName(mScoreRule->currentData().toString());
     settings.imageScore.topFraction = mTopFraction->value() / 100.0;

@@ -1,5 +1,6 @@
 #include "SetupPage.h"
 
+#include "MaskPreviewPanel.h"
 #include "ReferencePanel.h"
 #include "ReferenceScorer.h"
 #include "SettingsPanel.h"
@@ -12,6 +13,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
@@ -24,6 +26,7 @@ SetupPage::SetupPage(QWidget *parent)
     : QWidget(parent),
       mReferences(new ReferencePanel(this)),
       mSettings(new SettingsPanel(this)),
+      mMaskPreview(new MaskPreviewPanel(mSettings, this)),
       mScorer(new ReferenceScorer(this)),
       mScoreTimer(new QTimer(this)),
       mLotFolder(new QLineEdit(this)),
@@ -48,6 +51,19 @@ SetupPage::SetupPage(QWidget *parent)
     auto *referenceGroup = new QGroupBox(tr("Good samples (references)"), this);
     auto *referenceLayout = new QVBoxLayout(referenceGroup);
     referenceLayout->addWidget(mReferences);
+    auto *maskGroup = new QGroupBox(tr("Foreground mask preview"), this);
+    auto *maskLayout = new QVBoxLayout(maskGroup);
+    maskLayout->addWidget(mMaskPreview);
+    connect(mReferences->listWidget(), &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
+        if (item)
+            mMaskPreview->showImage(item->data(ReferencePanel::PathRole).toString());
+    });
+    auto *left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(referenceGroup);
+    left->addWidget(maskGroup);
+    left->setStretchFactor(0, 2);
+    left->setStretchFactor(1, 3);
+    left->setChildrenCollapsible(false);
 
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(mSettings);
@@ -61,7 +77,7 @@ SetupPage::SetupPage(QWidget *parent)
     rightLayout->addWidget(createLotGroup());
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(referenceGroup);
+    splitter->addWidget(left);
     splitter->addWidget(right);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);

@@ -8,13 +8,14 @@ class QTimer;
 
 namespace patchead::ui {
 
+class MaskPreviewPanel;
 class ReferencePanel;
 class ReferenceScorer;
 class SettingsPanel;
 struct ReferenceScoreResult;
 
 // The set-up screen: the good samples with their leave-one-out scores, the
-// encoder and scoring settings, and the lot to inspect (folder and name)
+// foreground mask of the selected image, the encoder and scoring settings, and the lot to inspect (folder and name)
 // with the button that starts the run. References are re-scored shortly
 // after they or the settings change, on a worker thread.
 class SetupPage : public QWidget {
@@ -25,6 +26,7 @@ public:
 
     ReferencePanel *referencePanel() const { return mReferences; }
     SettingsPanel *settingsPanel() const { return mSettings; }
+    MaskPreviewPanel *maskPreview() const { return mMaskPreview; }
     ReferenceScorer *scorer() const { return mScorer; }
     QLineEdit *lotFolderEdit() const { return mLotFolder; }
     QLineEdit *lotNameEdit() const { return mLotName; }
@@ -52,6 +54,7 @@ private:
 
     ReferencePanel *mReferences;
     SettingsPanel *mSettings;
+    MaskPreviewPanel *mMaskPreview;
     ReferenceScorer *mScorer;
     QTimer *mScoreTimer;
     QLineEdit *mLotFolder;

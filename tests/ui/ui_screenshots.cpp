@@ -6,8 +6,8 @@
 // It generates the synthetic sample lot, scores its references and runs a
 // real inspection through the workstation's worker. Then it makes a few
 // operator decisions, moves a threshold, and runs and cancels a second lot.
-// It grabs the set-up, review, thresholds and lots screens, plus the review
-// screen with a dark palette. Without --model it uses the prepared default
+// It grabs the set-up, review, thresholds and lots screens, the mask preview
+// and the settings panel, plus the review screen with a dark palette. Without --model it uses the prepared default
 // encoder of PATCHEAD_MODEL_DIR or the build tree.
 
 #include "UiTestSupport.h"
@@ -18,6 +18,8 @@
 #include "ui/LotView.h"
 #include "ui/LotsBrowser.h"
 #include "ui/MainWindow.h"
+#include "ui/MaskPreviewPanel.h"
+#include "ui/MaskSettingsGroup.h"
 #include "ui/PartReviewView.h"
 #include "ui/ReferencePanel.h"
 #include "ui/SettingsPanel.h"
@@ -27,11 +29,13 @@
 #include "encoder/EncoderManifest.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -176,12 +180,22 @@ int main(int argc, char *argv[])
 
     SetupPage *setup = window.setupPage();
     setup->settingsPanel()->setManifestPath(manifest);
+    // A PCA foreground mask with one ignore region, shown on the first reference.
+    MaskSettingsGroup *mask = setup->settingsPanel()->maskGroup();
+    mask->sourceBox()->setCurrentIndex(mask->sourceBox()->findData(QStringLiteral("pca")));
+    setup->settingsPanel()->setMaskRegions(QRectF(), {QRectF(0.04, 0.04, 0.22, 0.16)});
     setup->referencePanel()->addPaths({sample.trainGoodDir});
+    setup->referencePanel()->listWidget()->setCurrentRow(0);
     setup->setLotFolder(sample.lotDir);
     setup->lotNameEdit()->setText(QStringLiteral("flange-0601-A"));
     if (!QTest::qWaitFor([&] { return !setup->referencePanel()->highlightedPath().isEmpty(); }, 600000))
         err() << "The references were not scored: " << setup->referencePanel()->statusLabel()->text() << '\n';
+    MaskPreviewPanel *preview = setup->maskPreview();
+    if (!QTest::qWaitFor([&] { return !preview->isComputing() && !preview->preview().foreground.isEmpty(); }, 600000))
+        err() << "The mask preview was not computed: " << preview->statusLabel()->text() << '\n';
     save(&window, folder, QStringLiteral("setup.png"));
+    save(preview->parentWidget(), folder, QStringLiteral("mask-preview.png"));
+    save(setup->settingsPanel(), folder, QStringLiteral("settings.png"));
 
     if (!runLot(window, sample.lotDir, QStringLiteral("flange-0601-A")))
         return 1;
