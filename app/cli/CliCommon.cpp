@@ -33,10 +33,16 @@ std::atomic<bool> &cancelRequested()
 
 namespace {
 
-void onSignal(int)
+// The first signal asks for a clean stop after the part in flight. A second
+// one restores the default action and ends the process at once, which the
+// write-ahead log survives with every committed part. Only a lock-free
+// atomic, signal() and raise() are used, as they are async-signal-safe.
+void onSignal(int signalNumber)
 {
-    // Only a lock-free atomic store is async-signal-safe here.
-    cancelRequested().store(true);
+    if (cancelRequested().exchange(true)) {
+        std::signal(signalNumber, SIG_DFL);
+        std::raise(signalNumber);
+    }
 }
 
 } // namespace
@@ -56,7 +62,7 @@ void addEncoderOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("model"), QStringLiteral("Encoder manifest.json or its folder (default: the prepared MobileNetV2)."), QStringLiteral("path")});
     parser.addOption({QStringLiteral("device"), QStringLiteral("Where the encoder runs: auto, cpu, cuda or cuda:N (default auto)."), QStringLiteral("device"), QStringLiteral("auto")});
-    parser.addOption({QStringLiteral("threads"), QStringLiteral("LibTorch intra-op threads (default: number of cores)."), QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("Threads for LibTorch, OpenBLAS and Qt workers (default: $PATCHEAD_THREADS, else the number of cores)."), QStringLiteral("n"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("layers"), QStringLiteral("Comma-separated encoder layers (default: the manifest's default layers)."), QStringLiteral("names")});
     parser.addOption({QStringLiteral("resolution"), QStringLiteral("Encoder input side in pixels (default: the manifest's size)."), QStringLiteral("px"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("alignment"), QStringLiteral("Rotated and mirrored reference copies: off, auto or always (default auto)."), QStringLiteral("mode"), QStringLiteral("auto")});
@@ -67,6 +73,10 @@ void addEncoderOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("image-score"), QStringLiteral("Image score rule: top-fraction-mean or max (default top-fraction-mean)."), QStringLiteral("rule"), QStringLiteral("top-fraction-mean")});
     parser.addOption({QStringLiteral("top-fraction"), QStringLiteral("Fraction of patches averaged into the image score (default 0.01)."), QStringLiteral("f"), QStringLiteral("0.01")});
     parser.addOption({QStringLiteral("keep-aspect"), QStringLiteral("Keep the image's aspect ratio at the encoder input (long side = resolution) instead of squashing it to a square.")});
+    parser.addOption({QStringLiteral("tiling"), QStringLiteral("Cut images into overlapping square tiles at the encoder input: off, auto (long thin parts, or when --expected-defect would shrink below a patch) or on (default off)."), QStringLiteral("mode"), QStringLiteral("off")});
+    parser.addOption({QStringLiteral("tile-side"), QStringLiteral("Tile side in image pixels (default 0: from the image's short side and --expected-defect)."), QStringLiteral("px"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("tile-overlap"), QStringLiteral("Fraction of a tile shared with its neighbours, 0 to 0.75 (default 0.25)."), QStringLiteral("f"), QStringLiteral("0.25")});
+    parser.addOption({QStringLiteral("expected-defect"), QStringLiteral("Smallest defect to find, in image pixels; tiling then keeps it at 16 encoder input pixels or more (default 0: unknown)."), QStringLiteral("px"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("mask"), QStringLiteral("Foreground mask of images under test: none, pca, attention or region (default none)."), QStringLiteral("source"), QStringLiteral("none")});
     parser.addOption({QStringLiteral("background-weight"), QStringLiteral("Score weight of background patches, 0 (hard mask) to 1 (default 0.5)."), QStringLiteral("w"), QStringLiteral("0.5")});
     parser.addOption({QStringLiteral("roi"), QStringLiteral("Region mask: region of interest as x,y,width,height fractions of the image."), QStringLiteral("x,y,w,h")});

@@ -22,7 +22,8 @@ enum ExitCode {
 QTextStream &out();
 QTextStream &err();
 
-// Set by SIGINT and SIGTERM; long commands poll it and stop cleanly.
+// Set by SIGINT and SIGTERM; long commands poll it and stop cleanly. A
+// second signal ends the process at once.
 std::atomic<bool> &cancelRequested();
 void installCancelHandlers();
 

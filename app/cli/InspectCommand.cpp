@@ -4,6 +4,7 @@
 #include "CliCommon.h"
 #include "CliSettings.h"
 #include "common/Error.h"
+#include "imaging/ImageLoader.h"
 #include "inspection/LotInspection.h"
 #include "report/CsvExport.h"
 #include "scoring/Threshold.h"
@@ -35,22 +36,42 @@ void addInspectOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("threshold"), QStringLiteral("Reject threshold on the raw image score (default: from the references' leave-one-out scores)."), QStringLiteral("score")});
     parser.addOption({QStringLiteral("review-threshold"), QStringLiteral("Lower edge of the review band with --threshold (default: no band)."), QStringLiteral("score")});
     parser.addOption({QStringLiteral("reject-margin"), QStringLiteral("Reject threshold above the largest leave-one-out score, as a fraction (default 0.10)."), QStringLiteral("f"), QStringLiteral("0.10")});
+    parser.addOption({QStringLiteral("settle-time"), QStringLiteral("A part file modified less than this many seconds ago is watched until it is that old; if it changes meanwhile it is reported as still being written and retried on the next run (default 1, 0 turns the check off)."), QStringLiteral("s"), QStringLiteral("1")});
     addEncoderOptions(parser);
 }
 
+// Checked before the encoder loads and the database opens, so a mistyped
+// folder fails at once and leaves no database behind.
 QStringList referencePaths(const QStringList &arguments)
 {
     QStringList paths;
     for (const QString &argument : arguments) {
         const QFileInfo info(argument);
-        if (info.isDir())
-            paths += LotInspection::listImages(argument);
-        else if (info.exists())
+        if (info.isDir()) {
+            const QStringList images = LotInspection::listImages(argument);
+            if (images.isEmpty())
+                throw SettingsError(QStringLiteral("The reference folder %1 contains no images (accepted: %2). "
+                                                   "Put 4 to 16 images of known-good parts in it, or pass "
+                                                   "another folder with --references.")
+                                        .arg(info.absoluteFilePath(),
+                                             supportedImagePatterns().join(QStringLiteral(", "))));
+            paths += images;
+        } else if (info.exists()) {
             paths.append(info.absoluteFilePath());
-        else
+        } else {
             throw SettingsError(QStringLiteral("Reference not found: %1").arg(argument));
+        }
     }
     return paths;
+}
+
+void requireLotImages(const QString &lotFolder)
+{
+    if (!QFileInfo(lotFolder).isDir())
+        throw SettingsError(QStringLiteral("The lot folder %1 was not found; check --lot.").arg(lotFolder));
+    if (LotInspection::listImages(lotFolder).isEmpty())
+        throw SettingsError(QStringLiteral("No images found in the lot folder %1 (accepted: %2).")
+                                .arg(lotFolder, supportedImagePatterns().join(QStringLiteral(", "))));
 }
 
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
@@ -63,6 +84,7 @@ LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &o
         throw SettingsError(QStringLiteral("--references is required unless --zero-shot scores the lot against itself."));
     LotRequest request;
     request.lotFolder = QFileInfo(parser.value(QStringLiteral("lot"))).absoluteFilePath();
+    requireLotImages(request.lotFolder);
     request.lotName = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
                                                            : QFileInfo(request.lotFolder).fileName();
     request.referencePaths = referencePaths(parser.values(QStringLiteral("references")));
@@ -74,6 +96,10 @@ LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &o
     if (parser.isSet(QStringLiteral("review-threshold")))
         request.settings.fixedReviewThreshold = numberOption(parser, QStringLiteral("review-threshold"));
     request.settings.validate();
+    const double settleSeconds = numberOption(parser, QStringLiteral("settle-time"));
+    if (settleSeconds < 0.0 || settleSeconds > 600.0)
+        throw SettingsError(QStringLiteral("--settle-time %1 is out of range; give 0 to 600 seconds.").arg(settleSeconds));
+    request.settleMs = static_cast<int>(settleSeconds * 1000.0);
     if (!parser.isSet(QStringLiteral("no-heatmaps")))
         request.heatmapFolder = parser.isSet(QStringLiteral("heatmaps")) ? parser.value(QStringLiteral("heatmaps"))
                                                                          : QDir(outFolder).filePath(QStringLiteral("heatmaps"));
@@ -95,6 +121,8 @@ void printSummary(const LotSummary &summary, const QString &csvPath, const QStri
           << summary.scoredThisRun << " this run, " << summary.alreadyStored << " from earlier runs)\n";
     out() << "  pass " << summary.counts.pass << ", review " << summary.counts.review << ", fail "
           << summary.counts.fail << ", unreadable " << summary.counts.error << "\n";
+    if (summary.retriedErrors > 0)
+        out() << "  " << summary.retriedErrors << " parts unreadable in an earlier run were scored again\n";
     out() << "  reject threshold " << QString::number(lot.rejectThreshold, 'g', 6) << ", review threshold "
           << QString::number(lot.reviewThreshold, 'g', 6) << " (" << lot.thresholdRule << ")\n";
     out() << "  alignment: " << summary.alignment.reason << "\n";
@@ -131,6 +159,14 @@ int exitCodeFor(const LotSummary &summary)
     return summary.counts.review + summary.counts.fail > 0 ? ExitFlagged : ExitOk;
 }
 
+int reportEarlyCancel()
+{
+    out() << "Cancelled before any part was scored in this run; results of earlier runs are kept. "
+             "Run the same command again to resume the lot.\n";
+    out().flush();
+    return ExitCancelled;
+}
+
 } // namespace
 
 int runInspect(const QStringList &arguments)
@@ -141,6 +177,8 @@ int runInspect(const QStringList &arguments)
     if (!parseOrExplain(parser, arguments, exitCode))
         return exitCode;
 
+    // Installed first, so that Ctrl+C while the encoder loads also stops cleanly.
+    installCancelHandlers();
     const QString db = QFileInfo(parser.value(QStringLiteral("db"))).absoluteFilePath();
     const QString outFolder = parser.isSet(QStringLiteral("out")) ? parser.value(QStringLiteral("out"))
                                                                   : QFileInfo(db).absolutePath();
@@ -152,7 +190,8 @@ int runInspect(const QStringList &arguments)
 
     std::unique_ptr<Encoder> encoder = encoderFromOptions(parser);
     std::unique_ptr<LotStore> store = LotStore::open(db);
-    installCancelHandlers();
+    if (cancelRequested())
+        return reportEarlyCancel();
 
     ProgressLine progressLine;
     LotCallbacks callbacks;
@@ -163,7 +202,17 @@ int runInspect(const QStringList &arguments)
         progressLine.update(progressText(progress), progress.stored == progress.total);
     };
     LotInspection inspection(*encoder, *store);
-    const LotSummary summary = inspection.run(request, callbacks, &cancelRequested());
+    LotSummary summary;
+    try {
+        summary = inspection.run(request, callbacks, &cancelRequested());
+    } catch (const SettingsError &) {
+        // The reference set and the zero-shot batch report a cancel as an
+        // error before any part is stored; that is an interruption, not bad input.
+        if (!cancelRequested())
+            throw;
+        progressLine.finish();
+        return reportEarlyCancel();
+    }
     progressLine.finish();
 
     const QVector<PartRecord> parts = store->parts(summary.lot.id);

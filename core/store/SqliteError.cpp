@@ -86,7 +86,9 @@ void throwSqliteError(const QString &path, sqlite3 *db, int resultCode, int busy
 
 void throwStoreError(const QString &message)
 {
-    qCWarning(lcStore).noquote() << message;
+    // Debug level only: whoever catches the StoreError shows the message, and
+    // a warning here printed it twice on the command line.
+    qCDebug(lcStore).noquote() << message;
     throw StoreError(message);
 }
 
