@@ -14,6 +14,7 @@ PACKAGES=(
   python3-torch python3-numpy python3-opencv python3-sklearn python3-scipy python3-skimage
   xvfb xauth x11-apps imagemagick poppler-utils
   fonts-dejavu-core
+  debootstrap appstream desktop-file-utils
 )
 
 # Node.js with npm runs the TensorFlow.js reference of the default encoder's

@@ -39,6 +39,8 @@ void addEvalOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("pixel-resolution"), QStringLiteral("Side in pixels that maps and masks are resized to for pixel metrics (default 256)."), QStringLiteral("px"), QStringLiteral("256")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Write all results, per-image scores included, as JSON."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("csv"), QStringLiteral("Write one row per category and seed as CSV."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("overlays"), QStringLiteral("Write pictures of the worst-scored good and defective test images (heatmap and ground-truth outline) into this folder."), QStringLiteral("folder")});
+    parser.addOption({QStringLiteral("overlay-count"), QStringLiteral("Pictures per kind and run for --overlays (default 5)."), QStringLiteral("n"), QStringLiteral("5")});
     parser.addOption({QStringLiteral("scores-csv"), QStringLiteral("Write every test image's score as CSV."), QStringLiteral("file")});
     addEncoderOptions(parser);
 }
@@ -225,6 +227,10 @@ int runEval(const QStringList &arguments)
     request.pixelResolution = integerOption(parser, QStringLiteral("pixel-resolution"));
     if (request.pixelResolution < 16 || request.pixelResolution > 4096)
         throw SettingsError(QStringLiteral("--pixel-resolution must be between 16 and 4096 pixels."));
+    request.overlayFolder = parser.value(QStringLiteral("overlays"));
+    request.overlayCount = integerOption(parser, QStringLiteral("overlay-count"));
+    if (request.overlayCount < 1 || request.overlayCount > 100)
+        throw SettingsError(QStringLiteral("--overlay-count must be between 1 and 100."));
 
     std::unique_ptr<Encoder> encoder = encoderFromOptions(parser);
     FeatureExtractor extractor(*encoder, request.settings);

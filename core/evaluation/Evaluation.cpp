@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "common/Logging.h"
 #include "dataset/KShotSelection.h"
+#include "evaluation/EvaluationOverlays.h"
 #include "imaging/ImageLoader.h"
 #include "inspection/PartScorer.h"
 #include "inspection/ReferenceSet.h"
@@ -44,6 +45,7 @@ void scoreTestImages(const EvaluationRequest &request, ScoreFunction score, Eval
     PixelMetricsAccumulator pixels;
     std::vector<double> scores;
     std::vector<int> labels;
+    std::vector<PartScore> kept; // for overlays only: patch grids are a few kB per image
     const auto &samples = request.category.testSamples;
     for (std::size_t i = 0; i < samples.size(); ++i) {
         if (cancel && cancel->load())
@@ -54,13 +56,19 @@ void scoreTestImages(const EvaluationRequest &request, ScoreFunction score, Eval
         scores.push_back(part.imageScore);
         labels.push_back(samples[i].anomalous ? 1 : 0);
         result.images.push_back({samples[i].imagePath, samples[i].defectType, samples[i].anomalous, part.imageScore});
+        if (!request.overlayFolder.isEmpty())
+            kept.push_back(part);
         if (progress)
             progress(static_cast<int>(i + 1), static_cast<int>(samples.size()));
     }
     result.imageAuroc = rocAuc(scores, labels);
     result.imageAp = averagePrecision(scores, labels);
-    result.imageF1Max = f1Max(scores, labels).f1;
+    const F1Max best = f1Max(scores, labels);
+    result.imageF1Max = best.f1;
+    result.f1Threshold = best.threshold;
     result.pixel = pixels.compute();
+    if (!request.overlayFolder.isEmpty())
+        writeWorstOverlays(request, kept, best.threshold, result);
 }
 
 void evaluateFewShot(FeatureExtractor &extractor, const EvaluationRequest &request, EvaluationResult &result,
@@ -131,6 +139,16 @@ QJsonObject EvaluationResult::toJson(bool withImages) const
                      {QStringLiteral("seconds_per_image"), secondsPerImage},
                      {QStringLiteral("alignment"), alignment.toJson()},
                      {QStringLiteral("references"), QJsonArray::fromStringList(references)}};
+    json[QStringLiteral("f1_threshold")] = f1Threshold;
+    if (!overlays.empty()) {
+        QJsonArray array;
+        for (const EvaluationOverlay &overlay : overlays)
+            array.append(QJsonObject{{QStringLiteral("kind"), overlay.kind},
+                                     {QStringLiteral("path"), overlay.path},
+                                     {QStringLiteral("score"), overlay.score},
+                                     {QStringLiteral("file"), overlay.file}});
+        json[QStringLiteral("overlays")] = array;
+    }
     if (withImages) {
         QJsonArray array;
         for (const EvaluatedImage &image : images)

@@ -19,6 +19,10 @@ struct EvaluationRequest {
     quint32 seed = 0;
     InspectionSettings settings;
     int pixelResolution = 256; // maps and masks are resized to this square size for pixel metrics
+    // When set, pictures of the overlayCount worst good and defective test
+    // images are written here (evaluation/EvaluationOverlays.h).
+    QString overlayFolder;
+    int overlayCount = 5;
 };
 
 struct EvaluatedImage {
@@ -26,6 +30,14 @@ struct EvaluatedImage {
     QString defectType;
     bool anomalous = false;
     double score = 0.0;
+};
+
+// A picture written for a badly scored test image.
+struct EvaluationOverlay {
+    QString kind;   // false_positive, highest_good, false_negative or lowest_defect (at the F1-max threshold)
+    QString path;   // the test image
+    double score = 0.0;
+    QString file;   // the picture written
 };
 
 struct EvaluationResult {
@@ -40,6 +52,8 @@ struct EvaluationResult {
     PixelMetrics pixel;
     double secondsPerImage = 0.0; // scoring of test images, encoder included
     std::vector<EvaluatedImage> images;
+    double f1Threshold = 0.0;     // image score threshold of the F1 maximum
+    std::vector<EvaluationOverlay> overlays;
 
     QJsonObject toJson(bool withImages) const;
 };

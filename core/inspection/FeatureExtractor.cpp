@@ -4,15 +4,44 @@
 #include "features/PatchFeatures.h"
 #include "features/Preprocess.h"
 
+#include <algorithm>
+
 namespace patchead {
+
+namespace {
+
+std::vector<float> meanEmbedding(const std::vector<EncodedImage> &tiles)
+{
+    std::vector<float> mean;
+    for (const EncodedImage &tile : tiles) {
+        if (mean.empty())
+            mean.assign(tile.globalEmbedding.size(), 0.0f);
+        for (std::size_t i = 0; i < mean.size() && i < tile.globalEmbedding.size(); ++i)
+            mean[i] += tile.globalEmbedding[i] / static_cast<float>(tiles.size());
+    }
+    return mean;
+}
+
+PatchGrid stackedAttention(const std::vector<EncodedImage> &tiles)
+{
+    PatchGrid stacked;
+    for (const EncodedImage &tile : tiles) {
+        if (tile.attention.isEmpty())
+            return {};
+        stacked.width = tile.attention.width;
+        stacked.height += tile.attention.height;
+        stacked.values.insert(stacked.values.end(), tile.attention.values.begin(), tile.attention.values.end());
+    }
+    return stacked;
+}
+
+} // namespace
 
 FeatureExtractor::FeatureExtractor(Encoder &encoder, const InspectionSettings &settings)
     : mEncoder(encoder),
       mLayers(settings.layers.isEmpty() ? encoder.manifest().defaultLayers : settings.layers),
       mFeatureSettings(settings.features),
-      mInputSpec(encoder.manifest().input),
-      mResolution(settings.resolution),
-      mKeepAspect(settings.keepAspect)
+      mGeometry(MapGeometry::fromSettings(settings, encoder.manifest().input))
 {
     for (const QString &layer : mLayers) {
         const int index = encoder.manifest().outputIndex(layer);
@@ -27,12 +56,17 @@ FeatureExtractor::FeatureExtractor(Encoder &encoder, const InspectionSettings &s
 
 cv::Size FeatureExtractor::inputSizeFor(const cv::Size &imageSize) const
 {
-    return patchead::inputSizeFor(mInputSpec, mResolution, imageSize, mKeepAspect);
+    return mGeometry.inputSizeFor(imageSize);
 }
 
-EncodedImage FeatureExtractor::encode(const cv::Mat &rgb)
+TileLayout FeatureExtractor::tilingFor(const cv::Size &imageSize) const
 {
-    InputSpec spec = mInputSpec;
+    return mGeometry.tilingFor(imageSize);
+}
+
+EncodedImage FeatureExtractor::encodeWhole(const cv::Mat &rgb)
+{
+    InputSpec spec = mGeometry.input;
     const cv::Size size = inputSizeFor(rgb.size());
     spec.width = size.width;
     spec.height = size.height;
@@ -43,6 +77,23 @@ EncodedImage FeatureExtractor::encode(const cv::Mat &rgb)
     encoded.attention = std::move(output.attention);
     encoded.inputSize = size;
     encoded.imageSize = rgb.size();
+    encoded.tiling = planTiles(rgb.size(), TilingSettings{}, std::max(size.width, size.height));
+    return encoded;
+}
+
+EncodedImage FeatureExtractor::encode(const cv::Mat &rgb)
+{
+    const TileLayout layout = tilingFor(rgb.size());
+    if (!layout.isTiled())
+        return encodeWhole(rgb);
+    EncodedImage encoded;
+    encoded.imageSize = rgb.size();
+    encoded.tiling = layout;
+    for (const cv::Mat &tile : cutTiles(rgb, layout))
+        encoded.tiles.push_back(encodeWhole(tile));
+    encoded.inputSize = stitchedInputSize(layout, encoded.tiles.front().inputSize);
+    encoded.globalEmbedding = meanEmbedding(encoded.tiles);
+    encoded.attention = stackedAttention(encoded.tiles);
     return encoded;
 }
 
@@ -50,7 +101,20 @@ FeatureMap FeatureExtractor::combine(const EncodedImage &encoded, int neighbourh
 {
     PatchFeatureSettings settings = mFeatureSettings;
     settings.neighbourhood = neighbourhood;
-    return combineLayers(encoded.layers, settings);
+    if (encoded.tiles.empty())
+        return combineLayers(encoded.layers, settings);
+    // Neighbourhoods are averaged within each tile, never across a seam.
+    FeatureMap stacked;
+    for (const EncodedImage &tile : encoded.tiles) {
+        const FeatureMap patches = combineLayers(tile.layers, settings);
+        if (stacked.isEmpty()) {
+            stacked = FeatureMap(0, patches.width, patches.channels);
+            stacked.data.reserve(patches.data.size() * encoded.tiles.size());
+        }
+        stacked.data.insert(stacked.data.end(), patches.data.begin(), patches.data.end());
+        stacked.height += patches.height;
+    }
+    return stacked;
 }
 
 ImageFeatures FeatureExtractor::extract(const cv::Mat &rgb)
@@ -61,6 +125,7 @@ ImageFeatures FeatureExtractor::extract(const cv::Mat &rgb)
     features.globalEmbedding = std::move(encoded.globalEmbedding);
     features.inputSize = encoded.inputSize;
     features.attention = std::move(encoded.attention);
+    features.tiling = std::move(encoded.tiling);
     return features;
 }
 

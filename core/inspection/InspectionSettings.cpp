@@ -7,6 +7,14 @@
 
 namespace patchead {
 
+std::optional<Thresholds> userThresholds(const InspectionSettings &settings)
+{
+    if (settings.fixedRejectThreshold <= 0.0)
+        return std::nullopt;
+    return fixedThresholds(settings.fixedRejectThreshold,
+                           settings.fixedReviewThreshold > 0.0 ? settings.fixedReviewThreshold : -1.0);
+}
+
 QString alignmentModeName(AlignmentMode mode)
 {
     switch (mode) {
@@ -102,6 +110,24 @@ ZeroShotSettings zeroShotFromJson(const QJsonObject &json)
     return z;
 }
 
+QJsonObject tilingToJson(const TilingSettings &tiling)
+{
+    return {{QStringLiteral("mode"), tilingModeName(tiling.mode)},
+            {QStringLiteral("tile_side"), tiling.tileSide},
+            {QStringLiteral("overlap"), tiling.overlap},
+            {QStringLiteral("expected_defect_pixels"), tiling.expectedDefectPixels}};
+}
+
+TilingSettings tilingFromJson(const QJsonObject &json)
+{
+    TilingSettings t;
+    t.mode = tilingModeFromName(json.value(QStringLiteral("mode")).toString(tilingModeName(t.mode)));
+    t.tileSide = json.value(QStringLiteral("tile_side")).toInt(t.tileSide);
+    t.overlap = json.value(QStringLiteral("overlap")).toDouble(t.overlap);
+    t.expectedDefectPixels = json.value(QStringLiteral("expected_defect_pixels")).toInt(t.expectedDefectPixels);
+    return t;
+}
+
 } // namespace
 
 QJsonObject InspectionSettings::toJson() const
@@ -123,6 +149,7 @@ QJsonObject InspectionSettings::toJson() const
     json[QStringLiteral("keep_aspect")] = keepAspect;
     json[QStringLiteral("mask")] = maskToJson(mask);
     json[QStringLiteral("zero_shot")] = zeroShotToJson(zeroShot);
+    json[QStringLiteral("tiling")] = tilingToJson(tiling);
     return json;
 }
 
@@ -148,6 +175,7 @@ InspectionSettings InspectionSettings::fromJson(const QJsonObject &json)
     s.keepAspect = json.value(QStringLiteral("keep_aspect")).toBool(false);
     s.mask = maskFromJson(json.value(QStringLiteral("mask")).toObject());
     s.zeroShot = zeroShotFromJson(json.value(QStringLiteral("zero_shot")).toObject());
+    s.tiling = tilingFromJson(json.value(QStringLiteral("tiling")).toObject());
     s.validate();
     return s;
 }
@@ -182,6 +210,12 @@ void InspectionSettings::validate() const
         fail(QStringLiteral("Zero-shot pooled quantile %1 must be in (0, 1].").arg(zeroShot.scoring.pooledQuantile));
     if (zeroShot.rejectSpread < zeroShot.reviewSpread)
         fail(QStringLiteral("The zero-shot reject spread must not be below the review spread."));
+    if (tiling.tileSide < 0 || tiling.tileSide > 16384)
+        fail(QStringLiteral("Tile side %1 is out of range; use 0 (automatic) or up to 16384 pixels.").arg(tiling.tileSide));
+    if (!(tiling.overlap >= 0.0 && tiling.overlap <= 0.75))
+        fail(QStringLiteral("Tile overlap %1 must be between 0 and 0.75 of the tile side.").arg(tiling.overlap));
+    if (tiling.expectedDefectPixels < 0)
+        fail(QStringLiteral("Expected defect size %1 must not be negative.").arg(tiling.expectedDefectPixels));
     if (fixedReviewThreshold > 0.0 && fixedReviewThreshold > fixedRejectThreshold)
         fail(QStringLiteral("Review threshold %1 must not exceed the reject threshold %2.")
                  .arg(fixedReviewThreshold).arg(fixedRejectThreshold));

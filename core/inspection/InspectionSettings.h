@@ -1,6 +1,7 @@
 #pragma once
 
 #include "features/PatchFeatures.h"
+#include "inspection/Tiling.h"
 #include "scoring/ForegroundMask.h"
 #include "scoring/ImageScore.h"
 #include "scoring/MutualScoring.h"
@@ -11,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
+
+#include <optional>
 
 namespace patchead {
 
@@ -68,6 +71,9 @@ struct InspectionSettings {
     // Resize to the input size with the image's aspect ratio (long side =
     // resolution) instead of squashing it to a square.
     bool keepAspect = false;
+    // Overlapping square tiles instead of one resize of the whole image
+    // (inspection/Tiling.h); references are tiled the same way.
+    TilingSettings tiling;
 
     QJsonObject toJson() const;
     // Reads settings written by toJson; absent keys keep their defaults.
@@ -76,6 +82,10 @@ struct InspectionSettings {
     // Throws SettingsError naming the first setting out of range.
     void validate() const;
 };
+
+// The thresholds the user fixed in the settings, when a reject threshold is
+// set; otherwise they come from good samples or from the lot.
+std::optional<Thresholds> userThresholds(const InspectionSettings &settings);
 
 QString alignmentModeName(AlignmentMode mode);
 AlignmentMode alignmentModeFromName(const QString &name);

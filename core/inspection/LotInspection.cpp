@@ -3,7 +3,9 @@
 #include "common/Error.h"
 #include "common/Hashing.h"
 #include "common/Logging.h"
+#include "imaging/FileSettle.h"
 #include "imaging/ImageLoader.h"
+#include "inspection/MapGeometry.h"
 #include "scoring/AnomalyMap.h"
 
 #include <QDir>
@@ -68,7 +70,9 @@ QStringList LotInspection::listImages(const QString &folder)
     if (!dir.exists())
         throw SettingsError(QStringLiteral("Folder not found: %1").arg(folder));
     QStringList paths;
-    for (const QFileInfo &info : dir.entryInfoList(supportedImagePatterns(), QDir::Files, QDir::Name))
+    // QDir::System adds broken symbolic links, pipes and devices, so that each
+    // is stored with its reason instead of being skipped without a word.
+    for (const QFileInfo &info : dir.entryInfoList(supportedImagePatterns(), QDir::Files | QDir::System, QDir::Name))
         paths.append(info.absoluteFilePath());
     return paths;
 }
@@ -79,6 +83,7 @@ LotRecord LotInspection::prepareLot(const LotRequest &request, const QVector<Ref
     const QJsonObject identity = scoringIdentity(request, mEncoder, references);
     QJsonObject stored = request.settings.toJson();
     stored[QStringLiteral("identity")] = identity;
+    stored[QStringLiteral("encoder_input")] = encoderInputToJson(mEncoder.manifest().input);
     if (!alignmentDecision.isEmpty())
         stored[QStringLiteral("alignment_decision")] = alignmentDecision;
 
@@ -124,7 +129,9 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
     part.path = path;
     part.sha256 = fileSha256(path);
     try {
+        const FileSnapshot settled = waitUntilSettled(path, request.settleMs);
         const LoadedImage image = loadImage(path);
+        requireUnchanged(path, settled);
         part.imageWidth = image.rgb.cols;
         part.imageHeight = image.rgb.rows;
         const PartScore result = score(path, image.rgb);
@@ -137,7 +144,7 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
             writeHeatmap(request.heatmapFolder, path, image.rgb, result, thresholds, request.settings.mapSigma,
                          request.heatmapOpacity);
     } catch (const ImageError &error) {
-        qCWarning(lcInspection) << "Part not scored:" << error.message();
+        qCWarning(lcInspection).noquote() << "Part not scored:" << error.message();
         part.verdict = Verdict::Error;
         part.error = error.reason();
     }
@@ -151,11 +158,18 @@ void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, c
                                const std::atomic<bool> *cancel, LotSummary &summary)
 {
     const Thresholds thresholds{lot.rejectThreshold, lot.reviewThreshold, lot.thresholdRule};
-    const QSet<QString> alreadyStored = mStore.storedPartPaths(lot.id);
+    QSet<QString> alreadyStored;
+    QSet<QString> storedErrors;
+    for (const PartRecord &stored : mStore.parts(lot.id))
+        (stored.verdict == Verdict::Error ? storedErrors : alreadyStored).insert(stored.path);
+    if (!storedErrors.isEmpty())
+        qCInfo(lcInspection) << "Lot" << lot.name << ":" << storedErrors.size()
+                             << "parts stored as unreadable by an earlier run are scored again";
     mStore.setLotStatus(lot.id, QStringLiteral("running"));
     mStore.appendAudit(lot.id, QStringLiteral("inspection_started"),
                        compactJson({{QStringLiteral("parts"), parts.size()},
                                     {QStringLiteral("already_stored"), alreadyStored.size()},
+                                    {QStringLiteral("retried_errors"), storedErrors.size()},
                                     {QStringLiteral("model_sha256"), lot.modelHash},
                                     {QStringLiteral("device"), mEncoder.deviceName()}}));
     LotProgress &progress = summary.progress;
@@ -172,8 +186,10 @@ void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, c
             summary.cancelled = true;
             break;
         }
+        // savePart replaces the row of a retried part, so the lot keeps one row per path.
         PartRecord part = inspectPart(path, lot.id, thresholds, score, request);
         mStore.savePart(part);
+        summary.retriedErrors += storedErrors.contains(path) ? 1 : 0;
         ++progress.stored;
         ++progress.scoredThisRun;
         progress.failed += part.verdict == Verdict::Error ? 1 : 0;
@@ -193,6 +209,7 @@ void LotInspection::finishLot(qint64 lotId, const LotRequest &request, LotSummar
                        compactJson({{QStringLiteral("status"), status},
                                     {QStringLiteral("scored"), summary.progress.scoredThisRun},
                                     {QStringLiteral("failed"), summary.progress.failed},
+                                    {QStringLiteral("retried_errors"), summary.retriedErrors},
                                     {QStringLiteral("seconds"), summary.progress.elapsedSeconds}}));
     summary.lot = *mStore.lot(lotId);
     summary.counts = mStore.counts(lotId);

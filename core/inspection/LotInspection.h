@@ -24,6 +24,11 @@ struct LotRequest {
     InspectionSettings settings;
     QString heatmapFolder;      // empty: no overlay images are written
     double heatmapOpacity = 0.45;
+    // A part file modified less than this many milliseconds ago is watched
+    // until it is that old; if its size or modification time changes
+    // meanwhile, or while it is read, it is stored as "still being written"
+    // (verdict Error) and scored again on the next run. 0 turns the check off.
+    int settleMs = 1000;
 };
 
 // Progress after each part, for progress bars and the terminal line.
@@ -43,6 +48,7 @@ struct LotSummary {
     LotCounts counts;
     int scoredThisRun = 0;
     int alreadyStored = 0;
+    int retriedErrors = 0;  // parts stored as Error by an earlier run and scored again in this one
     bool cancelled = false;
     double secondsPerPart = 0.0;
     AlignmentDecision alignment;
@@ -69,12 +75,15 @@ public:
     // Throws SettingsError when the lot exists with other settings, another
     // model or other references, or when no reference is usable; StoreError
     // for database failures. Bad part images never throw: they are stored
-    // with verdict Error and the message. Cancelling returns within one part.
+    // with verdict Error and the message. A re-run scores every part not
+    // stored yet and every part stored with verdict Error, whose row is then
+    // replaced. Cancelling returns within one part.
     LotSummary run(const LotRequest &request, const LotCallbacks &callbacks = {},
                    const std::atomic<bool> *cancel = nullptr);
 
-    // Lists the supported images of a folder, sorted by file name. Throws
-    // SettingsError when the folder does not exist.
+    // Lists the files of a folder with an image extension, sorted by file
+    // name, including broken symbolic links and special files so that the
+    // run reports them. Throws SettingsError when the folder does not exist.
     static QStringList listImages(const QString &folder);
 
 private:

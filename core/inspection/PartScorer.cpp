@@ -4,9 +4,30 @@
 #include "scoring/ImageScore.h"
 #include "scoring/NearestPatch.h"
 
+#include <algorithm>
+
 namespace patchead {
 
-PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask)
+namespace {
+
+bool hasUserRegions(const MaskSettings &mask)
+{
+    return !mask.regionOfInterest.isEmpty() || !mask.ignoreRegions.isEmpty() || !mask.maskImagePath.isEmpty();
+}
+
+// Patches outside the user's regions are background, whatever the feature mask contains.
+PatchGrid intersectWithRegions(PatchGrid foreground, const MaskSettings &mask)
+{
+    if (!hasUserRegions(mask))
+        return foreground;
+    const PatchGrid regions = regionForeground(mask, foreground.height, foreground.width);
+    for (std::size_t i = 0; i < foreground.values.size(); ++i)
+        foreground.values[i] = std::min(foreground.values[i], regions.values[i]);
+    return foreground;
+}
+
+// A grid on the tiles' stacked grids, as the features are.
+PatchGrid stackedForeground(const ImageFeatures &features, const MaskSettings &mask)
 {
     switch (mask.source) {
     case MaskSource::None:
@@ -29,6 +50,33 @@ PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask)
     return {};
 }
 
+// The foreground on the image's grid: stacked tile masks are stitched and cut
+// at one half, and region masks are drawn on the stitched grid directly.
+// NOTE: the PCA mask of a tiled image is fitted on all its tiles at once, and
+// its closing can bridge a seam between stacked tiles.
+PatchGrid featureForeground(const ImageFeatures &features, const MaskSettings &mask)
+{
+    if (!features.tiling.isTiled())
+        return stackedForeground(features, mask);
+    if (mask.source == MaskSource::Region) {
+        const cv::Size grid = stitchedGridSize(features.tiling, features.patches.width, cv::Size());
+        return regionForeground(mask, grid.height, grid.width);
+    }
+    PatchGrid foreground = stitchTileGrids(stackedForeground(features, mask), features.tiling);
+    for (float &value : foreground.values)
+        value = value >= 0.5f ? 1.0f : 0.0f;
+    return foreground;
+}
+
+} // namespace
+
+PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask)
+{
+    if (mask.source == MaskSource::Pca || mask.source == MaskSource::Attention)
+        return intersectWithRegions(featureForeground(features, mask), mask);
+    return featureForeground(features, mask);
+}
+
 void applyForeground(PatchGrid &patchScores, const PatchGrid &foreground, const MaskSettings &mask)
 {
     if (foreground.isEmpty())
@@ -44,8 +92,9 @@ PartScore scorePartImage(FeatureExtractor &extractor, const ReferenceSet &refere
     const ImageFeatures features = extractor.extract(rgb);
     PartScore score;
     score.inputSize = features.inputSize;
-    score.patchScores = PatchGrid(features.patches.height, features.patches.width);
-    score.patchScores.values = nearestPatchScores(features.patches, references.bank(), -1, settings.search);
+    PatchGrid stacked(features.patches.height, features.patches.width);
+    stacked.values = nearestPatchScores(features.patches, references.bank(), -1, settings.search);
+    score.patchScores = stitchTileGrids(stacked, features.tiling);
     score.foreground = foregroundFor(features, settings.mask);
     applyForeground(score.patchScores, score.foreground, settings.mask);
     score.imageScore = imageScore(score.patchScores.values, settings.imageScore);

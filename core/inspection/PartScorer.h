@@ -14,8 +14,12 @@ struct PartScore {
 };
 
 // The foreground of an image under test on its patch grid (empty for
-// MaskSource::None). Masks apply to images under test, never to references,
-// because masked references cause false alarms at object borders.
+// MaskSource::None). The PCA and attention masks are intersected with the
+// user's region of interest, ignore regions and mask image when any is set.
+// Throws SettingsError for the attention mask without an attention grid and
+// ImageError for an unreadable mask image. Masks apply to images under
+// test, never to references, because masked references cause false alarms
+// at object borders.
 PatchGrid foregroundFor(const ImageFeatures &features, const MaskSettings &mask);
 
 // Multiplies patch scores by the mask weights (no-op for an empty foreground).

@@ -16,6 +16,7 @@ struct EncodedReference {
     ReferenceImage image;
     std::vector<FeatureMap> patches;                 // per candidate transform
     std::vector<std::vector<float>> embeddings;      // per candidate transform
+    TileLayout originalTiling;                       // tiles of the untransformed image
 };
 
 EncodedReference encodeReference(FeatureExtractor &extractor, const QString &path,
@@ -28,6 +29,8 @@ EncodedReference encodeReference(FeatureExtractor &extractor, const QString &pat
     encoded.image.size = loaded.rgb.size();
     for (const ImageTransform &transform : candidates) {
         ImageFeatures features = extractor.extract(applyTransform(loaded.rgb, transform));
+        if (encoded.patches.empty())
+            encoded.originalTiling = features.tiling;
         encoded.patches.push_back(std::move(features.patches));
         encoded.embeddings.push_back(std::move(features.globalEmbedding));
     }
@@ -69,6 +72,7 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
     set.mAlignment = decideAlignment(embeddings, candidates, settings.alignment);
 
     std::vector<FeatureMap> originals;
+    std::vector<TileLayout> originalTilings;
     for (std::size_t i = 0; i < encoded.size(); ++i) {
         for (std::size_t t = 0; t < candidates.size(); ++t) {
             const bool allowed = std::any_of(set.mAlignment.transforms.begin(), set.mAlignment.transforms.end(),
@@ -79,22 +83,26 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
                 set.mBank.add(encoded[i].patches[t], static_cast<int>(i));
         }
         originals.push_back(std::move(encoded[i].patches[0]));
+        originalTilings.push_back(encoded[i].originalTiling);
         set.mImages.push_back(encoded[i].image);
     }
-    set.computeLeaveOneOutScores(originals, settings);
+    set.computeLeaveOneOutScores(originals, originalTilings, settings);
     qCInfo(lcInspection) << "Reference set:" << set.mImages.size() << "images," << set.mBank.size()
                          << "patches," << set.mBank.bytes() / (1024 * 1024) << "MiB;" << set.mAlignment.reason;
     return set;
 }
 
 void ReferenceSet::computeLeaveOneOutScores(const std::vector<FeatureMap> &originals,
+                                            const std::vector<TileLayout> &tilings,
                                             const InspectionSettings &settings)
 {
     if (mImages.size() < 2)
         return;
     for (std::size_t i = 0; i < mImages.size(); ++i) {
-        const std::vector<float> scores = nearestPatchScores(originals[i], mBank, static_cast<int>(i), settings.search);
-        mImages[i].leaveOneOutScore = imageScore(scores, settings.imageScore);
+        // Stitched like a part's scores, so the thresholds apply to parts unchanged.
+        PatchGrid stacked(originals[i].height, originals[i].width);
+        stacked.values = nearestPatchScores(originals[i], mBank, static_cast<int>(i), settings.search);
+        mImages[i].leaveOneOutScore = imageScore(stitchTileGrids(stacked, tilings[i]).values, settings.imageScore);
     }
 }
 
@@ -110,10 +118,27 @@ std::vector<double> ReferenceSet::leaveOneOutScores() const
 
 Thresholds ReferenceSet::thresholds(const InspectionSettings &settings) const
 {
-    if (settings.fixedRejectThreshold > 0.0)
-        return fixedThresholds(settings.fixedRejectThreshold,
-                               settings.fixedReviewThreshold > 0.0 ? settings.fixedReviewThreshold : -1.0);
-    return thresholdsFromGoodScores(leaveOneOutScores(), settings.threshold);
+    if (const std::optional<Thresholds> fixed = userThresholds(settings))
+        return *fixed;
+    if (mImages.size() < 2 && !mRejected.empty())
+        throw SettingsError(QStringLiteral("A threshold from good samples needs at least two usable reference "
+                                           "images, but %1 of the %2 given could not be read (%3: %4); add "
+                                           "readable references or set --threshold.")
+                                .arg(mRejected.size())
+                                .arg(mRejected.size() + mImages.size())
+                                .arg(mRejected.front().path, mRejected.front().reason));
+    const Thresholds derived = thresholdsFromGoodScores(leaveOneOutScores(), settings.threshold);
+    // Copies of one image match each other exactly, so their leave-one-out
+    // scores are 0 up to rounding and every real part would fail. 1e-6 is far
+    // below those of distinct good parts (0.07 to 0.09 on the synthetic
+    // flanges of the command-line tests with the default encoder).
+    if (derived.reject < 1e-6)
+        throw SettingsError(QStringLiteral("The %1 reference images are identical in content (every "
+                                           "leave-one-out score is %2), so any difference would fail a part; "
+                                           "use photographs of different good parts, or set --threshold.")
+                                .arg(mImages.size())
+                                .arg(derived.review, 0, 'g', 3));
+    return derived;
 }
 
 } // namespace patchead

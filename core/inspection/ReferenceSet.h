@@ -54,7 +54,8 @@ public:
     Thresholds thresholds(const InspectionSettings &settings) const;
 
 private:
-    void computeLeaveOneOutScores(const std::vector<FeatureMap> &originals, const InspectionSettings &settings);
+    void computeLeaveOneOutScores(const std::vector<FeatureMap> &originals, const std::vector<TileLayout> &tilings,
+                                  const InspectionSettings &settings);
 
     MemoryBank mBank;
     std::vector<ReferenceImage> mImages;

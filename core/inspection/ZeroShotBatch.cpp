@@ -24,8 +24,9 @@ int ZeroShotBatch::add(const cv::Mat &rgb)
             member.offset = mBanks[r].size();
             member.height = patches.height;
             member.width = patches.width;
-            ImageFeatures features{patches, {}, encoded.inputSize, encoded.attention};
+            ImageFeatures features{patches, {}, encoded.inputSize, encoded.attention, encoded.tiling};
             member.foreground = foregroundFor(features, mSettings.mask);
+            member.tiling = encoded.tiling;
         }
         mBanks[r].add(patches, index);
     }
@@ -48,14 +49,15 @@ PartScore ZeroShotBatch::score(int index) const
     const Member &member = mImages.at(static_cast<std::size_t>(index));
     PartScore result;
     result.inputSize = member.inputSize;
-    result.patchScores = PatchGrid(member.height, member.width);
+    PatchGrid stacked(member.height, member.width);
     // MuSc averages the scores of the neighbourhood sizes.
     for (const MemoryBank &bank : mBanks) {
         const std::vector<float> scores = mutualPatchScores(bank.patch(member.offset), member.height * member.width,
                                                             index, bank, mSettings.zeroShot.scoring, mSettings.search);
         for (std::size_t i = 0; i < scores.size(); ++i)
-            result.patchScores.values[i] += scores[i] / static_cast<float>(mBanks.size());
+            stacked.values[i] += scores[i] / static_cast<float>(mBanks.size());
     }
+    result.patchScores = stitchTileGrids(stacked, member.tiling);
     result.foreground = member.foreground;
     applyForeground(result.patchScores, result.foreground, mSettings.mask);
     result.imageScore = imageScore(result.patchScores.values, mSettings.imageScore);

@@ -32,8 +32,9 @@ public:
 private:
     struct Member {
         int offset = 0;        // first patch in every bank
-        int height = 0;        // patch grid
+        int height = 0;        // patch grid (tiles stacked when tiled)
         int width = 0;
+        TileLayout tiling;
         cv::Size inputSize;
         PatchGrid foreground;
     };

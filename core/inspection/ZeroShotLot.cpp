@@ -19,10 +19,7 @@ const QString kPendingRule = QStringLiteral("pending: derived from the lot's sco
 
 Thresholds initialThresholds(const InspectionSettings &settings)
 {
-    if (settings.fixedRejectThreshold > 0.0)
-        return fixedThresholds(settings.fixedRejectThreshold,
-                               settings.fixedReviewThreshold > 0.0 ? settings.fixedReviewThreshold : -1.0);
-    return Thresholds{0.0, 0.0, kPendingRule};
+    return userThresholds(settings).value_or(Thresholds{0.0, 0.0, kPendingRule});
 }
 
 } // namespace
@@ -68,7 +65,15 @@ LotSummary LotInspection::runZeroShot(const LotRequest &request, const QStringLi
 
     const LotRecord lot = prepareLot(request, references, {}, initialThresholds(request.settings));
     LotSummary summary;
-    auto score = [&](const QString &path, const cv::Mat &) { return batch.score(batchIndex.value(path)); };
+    auto score = [&](const QString &path, const cv::Mat &) {
+        // A part that failed to load while the batch was encoded but loads now
+        // (a copy finished in between) has no features in the batch.
+        const auto index = batchIndex.constFind(path);
+        if (index == batchIndex.constEnd())
+            throw ImageError(path, QStringLiteral("changed after the zero-shot batch was encoded, so it has no "
+                                                  "features in it; it is retried on the next run of the lot"));
+        return batch.score(*index);
+    };
     scoreParts(parts, lot, request, score, callbacks, cancel, summary);
 
     if (!summary.cancelled && lot.thresholdRule == kPendingRule) {

@@ -148,8 +148,7 @@ void addPartRows(ReportBlocks &blocks, const ReportStyle &style, const LotStore 
 
     auto continued = std::make_shared<HeadingBlock>(style, title + QStringLiteral(", continued"));
     HeatmapRendering rendering;
-    rendering.encoderInputSize = data.encoderInputSize;
-    rendering.sigma = data.mapSigma;
+    rendering.geometry = data.mapGeometry;
     rendering.rejectThreshold = data.lot.rejectThreshold;
     rendering.opacity = options.heatmapOpacity;
 

@@ -11,12 +11,6 @@ namespace patchead {
 
 namespace {
 
-// Side of the encoder input when the settings keep the manifest's size, as
-// for the default MobileNetV2. NOTE: the lot does not record the manifest's
-// size, so an encoder with another default (InceptionV3 takes 299 x 299)
-// gets its map smoothing at a slightly different scale in the report.
-constexpr int kDefaultEncoderSide = 224;
-
 QJsonObject parsedSettings(const LotRecord &lot)
 {
     QJsonParseError parseError;
@@ -43,6 +37,19 @@ QString resolutionText(const QJsonObject &settings)
     if (resolution > 0)
         return QStringLiteral("%1 px (long side)").arg(resolution);
     return QStringLiteral("encoder default");
+}
+
+QString tilingText(const MapGeometry &geometry)
+{
+    const TilingSettings &tiling = geometry.tiling;
+    if (tiling.mode == TilingMode::Off)
+        return QStringLiteral("off (whole image at the encoder input)");
+    QString text = tilingModeName(tiling.mode);
+    text += tiling.tileSide > 0 ? QStringLiteral(", %1 px tiles").arg(tiling.tileSide)
+                                : QStringLiteral(", tile side from the image");
+    if (tiling.expectedDefectPixels > 0)
+        text += QStringLiteral(" and a %1 px expected defect").arg(tiling.expectedDefectPixels);
+    return text + QStringLiteral(", %1 % overlap").arg(tiling.overlap * 100.0, 0, 'g', 3);
 }
 
 QString alignmentText(const QJsonObject &settings)
@@ -121,10 +128,9 @@ LotReportData loadLotReportData(const LotStore &store, qint64 lotId, const LotRe
     data.operatorName = options.operatorName.isEmpty() ? data.lot.operatorName : options.operatorName;
     data.generatedAt = (options.generatedAt.isValid() ? options.generatedAt : QDateTime::currentDateTimeUtc()).toUTC();
 
-    const int resolution = data.settings.value(QStringLiteral("resolution")).toInt(0);
-    const int side = resolution > 0 ? resolution : kDefaultEncoderSide;
-    data.encoderInputSize = cv::Size(side, side);
-    data.mapSigma = data.settings.value(QStringLiteral("map_sigma")).toDouble(4.0);
+    data.mapGeometry = MapGeometry::fromLotSettings(data.settings);
+    if (!data.mapGeometry.inputRecorded)
+        qCInfo(lcReport) << "Lot" << data.lot.name << "does not record its encoder input; maps use 224 x 224";
     return data;
 }
 
@@ -152,11 +158,12 @@ QVector<ReportField> settingsFields(const LotReportData &data)
         {QStringLiteral("Encoder SHA-256"), hash, !data.lot.modelHash.isEmpty()},
         {QStringLiteral("Layers"), layersText(s)},
         {QStringLiteral("Input resolution"), resolutionText(s)},
+        {QStringLiteral("Tiling"), tilingText(data.mapGeometry)},
         {QStringLiteral("Alignment"), alignmentText(s)},
         {QStringLiteral("Neighbourhood"), neighbourhoodText(s)},
         {QStringLiteral("Image score"), imageScoreText(s)},
         {QStringLiteral("Map smoothing"),
-         QStringLiteral("Gaussian, sigma %1 px at encoder input").arg(data.mapSigma, 0, 'g', 4)},
+         QStringLiteral("Gaussian, sigma %1 px at encoder input").arg(data.mapGeometry.sigma, 0, 'g', 4)},
     };
 }
 

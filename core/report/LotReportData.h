@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inspection/MapGeometry.h"
 #include "report/LotReport.h"
 #include "store/LotRecords.h"
 
@@ -24,8 +25,7 @@ struct LotReportData {
     LotCounts counts;
     QString operatorName;          // the option's override or the lot's operator
     QDateTime generatedAt;         // UTC
-    cv::Size encoderInputSize;     // for re-rendering anomaly maps
-    double mapSigma = 4.0;         // Gaussian sigma of anomaly maps, encoder input pixels
+    MapGeometry mapGeometry;       // for re-rendering anomaly maps
 };
 
 // Reads the lot, its references, parts, counts and threshold history.

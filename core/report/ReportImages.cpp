@@ -68,7 +68,7 @@ ReportPicture overlayPicture(const PartRecord &part, const cv::Mat &rgb, const H
     PatchGrid grid(part.mapHeight, part.mapWidth);
     grid.values = part.anomalyMap;
     try {
-        const cv::Mat map = renderAnomalyMap(grid, rendering.encoderInputSize, rendering.sigma, rgb.size());
+        const cv::Mat map = rendering.geometry.renderMap(grid, storedImageSize(part), rgb.size());
         const cv::Mat coloured = colouriseAnomalyMap(map, rendering.rejectThreshold);
         picture.image = toQImage(overlayHeatmap(rgb, coloured, rendering.opacity));
     } catch (const cv::Exception &error) {

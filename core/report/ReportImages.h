@@ -1,5 +1,6 @@
 #pragma once
 
+#include "inspection/MapGeometry.h"
 #include "store/LotRecords.h"
 
 #include <QImage>
@@ -11,8 +12,7 @@ namespace patchead {
 
 // Settings that turn stored anomaly maps into heatmaps (docs/scoring-contract.md).
 struct HeatmapRendering {
-    cv::Size encoderInputSize{224, 224};
-    double sigma = 4.0;          // Gaussian sigma in encoder input pixels
+    MapGeometry geometry;        // how the lot's images met the encoder, with the map sigma
     double rejectThreshold = 0.0;
     double opacity = 0.5;        // of the heatmap over the part image
 };
