@@ -21,10 +21,12 @@ SUITES=(
   test_nearest_patch test_image_score test_threshold test_anomaly_map test_mutual_scoring test_foreground_mask
   metrics_ranking metrics_pixel
   dataset_mvtec dataset_suffix dataset_kshot
-  test_inspection_settings
   fuzz_replay_image_header fuzz_replay_image_load fuzz_replay_encoder_manifest
-  fuzz_replay_inspection_settings fuzz_replay_anomaly_map_blob fuzz_replay_dataset_layout
+  fuzz_replay_anomaly_map_blob fuzz_replay_dataset_layout
 )
+# NOTE: test_inspection_settings and fuzz_replay_inspection_settings link
+# the whole core with LibTorch; they have not run under the sanitizers yet,
+# so they stay out of this list until they have.
 # Built for test_lot_store's crash test, which runs it as a child process.
 HELPERS=(lot_store_writer)
 
