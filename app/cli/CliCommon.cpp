@@ -34,14 +34,16 @@ std::atomic<bool> &cancelRequested()
 namespace {
 
 // The first signal asks for a clean stop after the part in flight. A second
-// one restores the default action and ends the process at once, which the
-// write-ahead log survives with every committed part. Only a lock-free
-// atomic, signal() and raise() are used, as they are async-signal-safe.
-void onSignal(int signalNumber)
+// one ends the process at once with the cancelled exit code, which the
+// write-ahead log survives with every committed part, so scripts see the
+// same resumable code either way. Only a lock-free atomic, write() and
+// _exit() are used, as they are async-signal-safe.
+void onSignal(int)
 {
     if (cancelRequested().exchange(true)) {
-        std::signal(signalNumber, SIG_DFL);
-        std::raise(signalNumber);
+        static const char message[] = "\nStopped at once; run the same command again to resume.\n";
+        [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message, sizeof message - 1);
+        ::_exit(ExitCancelled);
     }
 }
 

@@ -183,7 +183,7 @@ InspectionSettings InspectionSettings::fromJson(const QJsonObject &json)
 void InspectionSettings::validate() const
 {
     auto fail = [](const QString &what) { throw SettingsError(what); };
-    if (resolution < 0 || resolution > 4096)
+    if (resolution < 0 || (resolution > 0 && resolution < 32) || resolution > 4096)
         fail(QStringLiteral("Resolution %1 is out of range; use 0 (the encoder's size) or 32 to 4096 pixels.")
                  .arg(resolution));
     if (features.neighbourhood < 1 || features.neighbourhood > 9 || features.neighbourhood % 2 == 0)
