@@ -42,6 +42,16 @@ QJsonObject scoringIdentity(const LotRequest &request, const Encoder &encoder,
     return settings;
 }
 
+// Whether two lot folder paths name the same folder, symbolic links resolved.
+bool sameFolder(const QString &stored, const QString &requested)
+{
+    const QFileInfo a(stored);
+    const QFileInfo b(requested);
+    if (a.absoluteFilePath() == b.absoluteFilePath())
+        return true;
+    return !a.canonicalFilePath().isEmpty() && a.canonicalFilePath() == b.canonicalFilePath();
+}
+
 void writeHeatmap(const QString &folder, const QString &partPath, const cv::Mat &rgb,
                   const PartScore &score, const Thresholds &thresholds, double sigma, double opacity)
 {
@@ -88,6 +98,11 @@ LotRecord LotInspection::prepareLot(const LotRequest &request, const QVector<Ref
         stored[QStringLiteral("alignment_decision")] = alignmentDecision;
 
     if (std::optional<LotRecord> existing = mStore.findLot(request.lotName)) {
+        if (!existing->folder.isEmpty() && !sameFolder(existing->folder, request.lotFolder))
+            throw SettingsError(QStringLiteral("Lot \"%1\" in %2 was inspected from %3, not from %4. Give the "
+                                               "lot's own folder to resume it, or choose a new lot name (--name) "
+                                               "for %4.").arg(request.lotName, mStore.path(), existing->folder,
+                                                              QFileInfo(request.lotFolder).absoluteFilePath()));
         const QJsonObject previous = QJsonDocument::fromJson(existing->settingsJson.toUtf8()).object();
         if (previous.value(QStringLiteral("identity")).toObject() != identity)
             throw SettingsError(QStringLiteral("Lot \"%1\" in %2 was inspected with other settings, another "

@@ -109,6 +109,21 @@ private slots:
         QCOMPARE(store->parts(store->findLot(QStringLiteral("mismatch"))->id).size(), 2);
     }
 
+    // A mistyped --lot with a known lot name must not add another folder's
+    // parts to that lot.
+    void resumeFromOtherFolderIsRejected()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("moved.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("moved"));
+        r.partPaths = LotInspection::listImages(mSample.lotDir).mid(0, 2);
+        inspection.run(r);
+        r.lotFolder = mSample.trainGoodDir;
+        r.partPaths = LotInspection::listImages(mSample.trainGoodDir).mid(0, 2);
+        QVERIFY_THROWS_EXCEPTION(SettingsError, inspection.run(r));
+        QCOMPARE(store->parts(store->findLot(QStringLiteral("moved"))->id).size(), 2);
+    }
+
     void unreadablePartDoesNotStopLot()
     {
         QTemporaryDir lotDir;
