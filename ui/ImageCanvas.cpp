@@ -61,6 +61,11 @@ void ImageCanvas::paintEvent(QPaintEvent *)
         mCache.setDevicePixelRatio(ratio);
     }
     painter.drawPixmap(target.topLeft(), mCache);
+    paintOverImage(painter, target);
+}
+
+void ImageCanvas::paintOverImage(QPainter &, const QRect &)
+{
 }
 
 } // namespace patchead::ui

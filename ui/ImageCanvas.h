@@ -4,6 +4,8 @@
 #include <QPixmap>
 #include <QWidget>
 
+class QPainter;
+
 namespace patchead::ui {
 
 // Paints one image scaled to fit, centred, with its aspect ratio kept.
@@ -21,14 +23,17 @@ public:
     void setPlaceholderText(const QString &text);
 
     QSize sizeHint() const override;
+    // Widget rectangle of the image as painted; empty without an image.
+    QRect imageRect() const;
 
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    // Paints over the image after it is drawn into `target`; the default
+    // paints nothing.
+    virtual void paintOverImage(QPainter &painter, const QRect &target);
 
 private:
-    QRect imageRect() const;
-
     QImage mImage;
     QPixmap mCache;
     QString mPlaceholder;

@@ -17,21 +17,12 @@ constexpr qreal kMinimumRegionSide = 4.0;
 
 } // namespace
 
-MaskCanvas::MaskCanvas(QWidget *parent) : QWidget(parent)
+MaskCanvas::MaskCanvas(QWidget *parent) : ImageCanvas(parent)
 {
     setMinimumSize(200, 150);
-    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-    setAttribute(Qt::WA_OpaquePaintEvent);
     setFocusPolicy(Qt::StrongFocus);
     setCursor(Qt::CrossCursor);
     setToolTip(tr("Drag to draw a region; click a region to select it, then press Delete to remove it"));
-}
-
-void MaskCanvas::setImage(const QImage &image)
-{
-    mImage = image;
-    mCache = QPixmap();
-    update();
 }
 
 void MaskCanvas::setMask(const PatchGrid &foreground, double backgroundWeight)
@@ -65,23 +56,9 @@ void MaskCanvas::setRegions(const QRectF &regionOfInterest, const QVector<QRectF
     update();
 }
 
-void MaskCanvas::setPlaceholderText(const QString &text)
-{
-    mPlaceholder = text;
-    update();
-}
-
 QSize MaskCanvas::sizeHint() const
 {
     return QSize(480, 360);
-}
-
-QRect MaskCanvas::imageRect() const
-{
-    if (mImage.isNull())
-        return QRect();
-    const QSize fitted = mImage.size().scaled(size(), Qt::KeepAspectRatio);
-    return QRect(QPoint((width() - fitted.width()) / 2, (height() - fitted.height()) / 2), fitted);
 }
 
 QPointF MaskCanvas::toImageFraction(const QPointF &widgetPoint) const
@@ -132,16 +109,10 @@ void MaskCanvas::deleteSelectedRegion()
     emit regionsEdited(mRegionOfInterest, mIgnoreRegions);
 }
 
-void MaskCanvas::resizeEvent(QResizeEvent *event)
-{
-    mCache = QPixmap();
-    QWidget::resizeEvent(event);
-}
-
 void MaskCanvas::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() != Qt::LeftButton || mImage.isNull() || !imageRect().contains(event->position().toPoint())) {
-        QWidget::mousePressEvent(event);
+    if (event->button() != Qt::LeftButton || image().isNull() || !imageRect().contains(event->position().toPoint())) {
+        ImageCanvas::mousePressEvent(event);
         return;
     }
     mDragging = true;
@@ -193,27 +164,11 @@ void MaskCanvas::keyPressEvent(QKeyEvent *event)
         update();
         return;
     }
-    QWidget::keyPressEvent(event);
+    ImageCanvas::keyPressEvent(event);
 }
 
-void MaskCanvas::paintEvent(QPaintEvent *)
+void MaskCanvas::paintOverImage(QPainter &painter, const QRect &target)
 {
-    QPainter painter(this);
-    painter.fillRect(rect(), palette().color(QPalette::Window).darker(115));
-    if (mImage.isNull()) {
-        painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, mPlaceholder);
-        return;
-    }
-
-    const QRect target = imageRect();
-    const qreal ratio = devicePixelRatioF();
-    const QSize devicePixels = target.size() * ratio;
-    if (mCache.isNull() || mCache.size() != devicePixels) {
-        mCache = QPixmap::fromImage(mImage.scaled(devicePixels, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
-        mCache.setDevicePixelRatio(ratio);
-    }
-    painter.drawPixmap(target.topLeft(), mCache);
     // Unsmoothed, so every patch stays a visible square.
     if (!mShade.isNull())
         painter.drawImage(target, mShade);

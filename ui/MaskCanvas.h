@@ -1,12 +1,10 @@
 #pragma once
 
+#include "ImageCanvas.h"
 #include "common/FeatureMap.h"
 
-#include <QImage>
-#include <QPixmap>
 #include <QRectF>
 #include <QVector>
-#include <QWidget>
 
 namespace patchead::ui {
 
@@ -17,7 +15,7 @@ namespace patchead::ui {
 // sets. A click selects a region, and Delete or Backspace removes it. Regions are fractions of the image's
 // width and height, as MaskSettings stores them, so they fit every image
 // size of a lot.
-class MaskCanvas : public QWidget {
+class MaskCanvas : public ImageCanvas {
     Q_OBJECT
 
 public:
@@ -25,8 +23,6 @@ public:
 
     explicit MaskCanvas(QWidget *parent = nullptr);
 
-    void setImage(const QImage &image);
-    const QImage &image() const { return mImage; }
     // Foreground grid (1 = foreground) and the weight background patches
     // keep; an empty grid removes the shading.
     void setMask(const PatchGrid &foreground, double backgroundWeight);
@@ -35,15 +31,11 @@ public:
     const QVector<QRectF> &ignoreRegions() const { return mIgnoreRegions; }
     void setDrawMode(DrawMode mode) { mMode = mode; }
     DrawMode drawMode() const { return mMode; }
-    void setPlaceholderText(const QString &text);
 
     // The selected region: -1 for none, 0 for the region of interest, 1 + i
     // for ignore region i.
     int selectedRegion() const { return mSelected; }
     void deleteSelectedRegion();
-    // Widget rectangle of the image as painted, for mouse positions in tests.
-    QRect imageRect() const;
-
     QSize sizeHint() const override;
 
 signals:
@@ -52,8 +44,7 @@ signals:
     void selectionChanged(int selectedRegion);
 
 protected:
-    void paintEvent(QPaintEvent *event) override;
-    void resizeEvent(QResizeEvent *event) override;
+    void paintOverImage(QPainter &painter, const QRect &target) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -66,10 +57,7 @@ private:
     void select(int region);
     void paintRegions(QPainter &painter) const;
 
-    QImage mImage;
-    QPixmap mCache;
     QImage mShade; // one pixel per patch, transparent over the foreground
-    QString mPlaceholder;
     QRectF mRegionOfInterest;
     QVector<QRectF> mIgnoreRegions;
     DrawMode mMode = DrawMode::RegionOfInterest;
