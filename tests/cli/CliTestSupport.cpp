@@ -54,6 +54,15 @@ QStringList fastInspectOptions()
             QStringLiteral("--device"), QStringLiteral("cpu")};
 }
 
+QStringList inspectArguments(const QString &references, const QString &lot, const QString &database,
+                             const QString &name, const QString &outFolder)
+{
+    return QStringList{QStringLiteral("inspect"), QStringLiteral("--references"), references,
+                       QStringLiteral("--lot"), lot, QStringLiteral("--db"), database,
+                       QStringLiteral("--name"), name, QStringLiteral("--out"), outFolder}
+        + fastInspectOptions();
+}
+
 cv::Mat renderPart(int index, int side, bool defective)
 {
     const PartStream stream = defective ? PartStream::TestDefective : PartStream::TestGood;

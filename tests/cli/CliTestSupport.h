@@ -42,6 +42,10 @@ CommandResult runPatchead(const QStringList &arguments, int timeoutMs = 180000);
 // two threads.
 QStringList fastInspectOptions();
 
+// The full `patchead inspect` command line of one run, with the fast options.
+QStringList inspectArguments(const QString &references, const QString &lot, const QString &database,
+                             const QString &name, const QString &outFolder);
+
 // Renders synthetic flange part `index` (a good part, or a scratched one)
 // as side x side RGB (CV_8UC3, R, G, B order).
 cv::Mat renderPart(int index, int side, bool defective = false);

@@ -95,10 +95,8 @@ private:
 
 QStringList TestCliDatabase::inspectArguments(const QString &database) const
 {
-    return QStringList{QStringLiteral("inspect"), QStringLiteral("--references"), mReferences, QStringLiteral("--lot"), mCurrentLot,
-                       QStringLiteral("--db"), database, QStringLiteral("--name"), QStringLiteral("lot-7"),
-                       QStringLiteral("--out"), path(QStringLiteral("out"))}
-        + fastInspectOptions();
+    return clitest::inspectArguments(mReferences, mCurrentLot, database, QStringLiteral("lot-7"),
+                                     path(QStringLiteral("out")));
 }
 
 void TestCliDatabase::initTestCase()

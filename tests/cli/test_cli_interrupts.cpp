@@ -83,10 +83,7 @@ private:
 
 QStringList TestCliInterrupts::inspectArguments(const QString &lot, const QString &database, const QString &name) const
 {
-    return QStringList{QStringLiteral("inspect"), QStringLiteral("--references"), mReferences, QStringLiteral("--lot"), lot,
-                       QStringLiteral("--db"), database, QStringLiteral("--name"), name, QStringLiteral("--out"),
-                       path(QStringLiteral("out"))}
-        + fastInspectOptions();
+    return clitest::inspectArguments(mReferences, lot, database, name, path(QStringLiteral("out")));
 }
 
 void TestCliInterrupts::startInspect(QProcess &process, const QStringList &arguments) const
