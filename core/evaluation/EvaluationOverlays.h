@@ -11,7 +11,7 @@ namespace patchead {
 // of the request's worst test images into request.overlayFolder: the
 // overlayCount highest-scoring good images and lowest-scoring defective
 // ones. The heatmap colours value / (2 x threshold), so 0.5 on the colour
-// scale is the F1-max threshold of this run. `parts` holds the PartScore of
+// scale is the F1-max threshold of this run. `parts` contains the PartScore of
 // each test sample in order. Fills result.overlays; throws Error when the
 // folder cannot be written.
 void writeWorstOverlays(const EvaluationRequest &request, const std::vector<PartScore> &parts, double threshold,

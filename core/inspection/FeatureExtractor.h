@@ -43,8 +43,8 @@ public:
     // requested layer is not among the encoder's outputs.
     FeatureExtractor(Encoder &encoder, const InspectionSettings &settings);
 
-    // Encodes and combines with the settings' neighbourhood; tiles the image
-    // when the settings' tiling asks for it.
+    // Encodes and combines with the settings' neighbourhood. Tiles the image
+    // when the settings' tiling requests it.
     ImageFeatures extract(const cv::Mat &rgb);
     // Encodes only; combine() then builds features for any neighbourhood.
     EncodedImage encode(const cv::Mat &rgb);

@@ -8,9 +8,9 @@
 
 namespace patchead {
 
-// How a lot's images met the encoder: what turns a stored patch grid back
-// into the anomaly map its score came from, in the report and the GUI as in
-// the inspection itself.
+// The geometry of a lot's images at the encoder input, which turns a stored
+// patch grid back into the anomaly map its score came from, in the report
+// and the GUI as in the inspection itself.
 struct MapGeometry {
     InputSpec input;          // the encoder manifest's input
     int resolution = 0;       // InspectionSettings::resolution

@@ -12,7 +12,7 @@ namespace patchead {
 // Whether an image is cut into overlapping square tiles, each encoded at the
 // encoder's input size, instead of being resized whole. Resizing a 1600 x 200
 // part to 224 x 224 squashes it eightfold along its length, and resizing a
-// 4000 px image shrinks a 20 px crack below one patch; tiles keep both.
+// 4000 px image shrinks a 20 px crack below one patch. Tiles keep both.
 enum class TilingMode {
     Off,  // the whole image at the encoder input
     Auto, // tiles when the image is long and thin, or when the expected defect would shrink below one patch
@@ -51,9 +51,9 @@ constexpr double kAutoTilingAspect = 2.0;
 
 // Plans the tiles of an image for an encoder whose input long side is
 // `encoderSide` pixels. Tiles are squares no larger than the image's short
-// side and no smaller than a quarter of encoderSide (more zoom than 4x only
-// magnifies interpolation); they are spread evenly so neighbours overlap by
-// at least settings.overlap, the last one ending at the image border.
+// side and no smaller than a quarter of encoderSide, because more zoom than
+// 4x only magnifies interpolation. They are spread evenly so neighbours
+// overlap by at least settings.overlap, the last one ending at the border.
 // NOTE: every query tile is searched against every reference tile, so the
 // search grows with the square of the tile count (docs/benchmarks.md).
 TileLayout planTiles(const cv::Size &imageSize, const TilingSettings &settings, int encoderSide);
