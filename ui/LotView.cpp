@@ -44,6 +44,9 @@ LotView::LotView(LotDocument *document, QWidget *parent)
     mTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     mTable->setAlternatingRowColors(true);
     mTable->setWordWrap(false);
+    // Part files of one lot usually share a prefix and differ in the serial
+    // number at the end, so a narrow column keeps both ends of the name.
+    mTable->setTextElideMode(Qt::ElideMiddle);
     mTable->verticalHeader()->hide();
     mTable->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     mTable->horizontalHeader()->setSectionResizeMode(PartTableModel::FileColumn, QHeaderView::Stretch);

@@ -92,17 +92,34 @@ void addEncoderOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("sigma"), QStringLiteral("Gaussian smoothing of anomaly maps in encoder input pixels (default 4)."), QStringLiteral("px"), QStringLiteral("4")});
 }
 
+namespace {
+
+// QCommandLineParser starts its help with "Usage: <program path>"; users
+// type "patchead <command>", so that is what the first line shows.
+QString commandHelp(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    QString help = parser.helpText();
+    const QString program = QCoreApplication::arguments().value(0);
+    const QString command = arguments.value(0).section(QLatin1Char(' '), -1);
+    const QString usage = QStringLiteral("Usage: ") + program;
+    if (!program.isEmpty() && help.startsWith(usage))
+        help.replace(0, usage.size(), QStringLiteral("Usage: patchead ") + command);
+    return help;
+}
+
+} // namespace
+
 bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments, int &exitCode)
 {
     parser.addHelpOption();
     if (!parser.parse(arguments)) {
-        err() << parser.errorText() << "\n\n" << parser.helpText();
+        err() << parser.errorText() << "\n\n" << commandHelp(parser, arguments);
         err().flush();
         exitCode = ExitUsage;
         return false;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
+        out() << commandHelp(parser, arguments);
         out().flush();
         exitCode = ExitOk;
         return false;

@@ -5,6 +5,8 @@
 #include "common/Logging.h"
 #include "inspection/ThreadSettings.h"
 
+#include <QRegularExpression>
+
 namespace patchead::cli {
 
 double numberOption(const QCommandLineParser &parser, const QString &name)
@@ -99,13 +101,41 @@ InspectionSettings settingsFromOptions(const QCommandLineParser &parser)
     return settings;
 }
 
+namespace {
+
+int threadsOption(const QCommandLineParser &parser)
+{
+    const int threads = integerOption(parser, QStringLiteral("threads"));
+    if (threads < 0 || threads > 1024)
+        throw SettingsError(QStringLiteral("--threads %1 is out of range; give 0 (use $PATCHEAD_THREADS, else "
+                                           "every core) or a count from 1 to 1024.")
+                                .arg(threads));
+    return threads;
+}
+
+// Checked before the model loads, so that a typo is a usage error (exit 2)
+// and not reported as a model problem.
+QString deviceOption(const QCommandLineParser &parser)
+{
+    const QString device = parser.value(QStringLiteral("device"));
+    static const QRegularExpression valid(QStringLiteral("^(auto|cpu|cuda(:[0-9]{1,2})?)$"));
+    if (!valid.match(device).hasMatch())
+        throw SettingsError(QStringLiteral("--device \"%1\" is not a device; give auto, cpu, cuda or cuda:N "
+                                           "(N is the CUDA device index, from 0).")
+                                .arg(device));
+    return device;
+}
+
+} // namespace
+
 std::unique_ptr<Encoder> encoderFromOptions(const QCommandLineParser &parser)
 {
-    configureThreads(integerOption(parser, QStringLiteral("threads")));
+    const QString device = deviceOption(parser);
+    configureThreads(threadsOption(parser));
     const QString model = parser.isSet(QStringLiteral("model")) ? resolveManifestPath(parser.value(QStringLiteral("model")))
                                                                 : defaultModelPath();
     EncoderOptions options;
-    options.device = parser.value(QStringLiteral("device"));
+    options.device = device;
     std::unique_ptr<Encoder> encoder = loadTorchScriptEncoder(model, options);
     qCInfo(lcEncoder) << "Encoder device:" << encoder->deviceName();
     return encoder;

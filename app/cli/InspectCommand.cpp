@@ -74,6 +74,20 @@ void requireLotImages(const QString &lotFolder)
                                 .arg(lotFolder, supportedImagePatterns().join(QStringLiteral(", "))));
 }
 
+// Leave-one-out thresholds compare each reference with the others, so one
+// image is not enough; checked before the encoder loads and the database opens.
+void requireTwoReferences(const LotRequest &request)
+{
+    if (request.settings.zeroShot.enabled || request.settings.fixedRejectThreshold > 0.0
+        || request.referencePaths.size() != 1)
+        return;
+    throw SettingsError(QStringLiteral("Only one reference image was given (%1). The reject threshold comes "
+                                       "from comparing each good sample with the others, so it needs at "
+                                       "least two reference images; add more images of good parts to --references (4 to 16 "
+                                       "work best), or set --threshold.")
+                            .arg(request.referencePaths.front()));
+}
+
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
 {
     for (const QString &required : {QStringLiteral("lot"), QStringLiteral("db")}) {
@@ -96,6 +110,7 @@ LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &o
     if (parser.isSet(QStringLiteral("review-threshold")))
         request.settings.fixedReviewThreshold = numberOption(parser, QStringLiteral("review-threshold"));
     request.settings.validate();
+    requireTwoReferences(request);
     const double settleSeconds = numberOption(parser, QStringLiteral("settle-time"));
     if (settleSeconds < 0.0 || settleSeconds > 600.0)
         throw SettingsError(QStringLiteral("--settle-time %1 is out of range; give 0 to 600 seconds.").arg(settleSeconds));

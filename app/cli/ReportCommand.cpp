@@ -75,11 +75,19 @@ std::unique_ptr<LotStore> openExistingStore(const QCommandLineParser &parser)
     // LotStore::open would create a missing file; a report needs an existing lot.
     if (!QFileInfo(db).isFile())
         throw StoreError(QStringLiteral("Database %1 not found. Pass the file that `patchead inspect --db` wrote.").arg(db));
+    // An archived lot on a read-only share is still exported; only the audit
+    // entries of the exports are then left out.
+    if (!QFileInfo(db).isWritable() || !QFileInfo(QFileInfo(db).absolutePath()).isWritable()) {
+        out() << "The database " << db << " is read-only: exporting without recording the export in its audit trail.\n";
+        return LotStore::open(db, LotStore::Mode::ReadOnly);
+    }
     return LotStore::open(db);
 }
 
 void appendExportAudit(LotStore &store, qint64 lotId, const QString &event, const QString &path)
 {
+    if (store.mode() == LotStore::Mode::ReadOnly)
+        return;
     const QJsonObject details{{QStringLiteral("path"), QFileInfo(path).absoluteFilePath()}};
     store.appendAudit(lotId, event, QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
 }

@@ -74,7 +74,15 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     // LibTorch starts with one thread on some machines; set the count before any encoder loads.
-    patchead::configureThreads(parser.value(threadsOption).toInt());
+    bool threadsValid = false;
+    const int threads = parser.value(threadsOption).toInt(&threadsValid);
+    if (!threadsValid || threads < 0 || threads > 1024) {
+        QTextStream(stderr) << "--threads \"" << parser.value(threadsOption)
+                            << "\" is not a thread count; give 0 (use $PATCHEAD_THREADS, else every core) "
+                               "or a count from 1 to 1024.\n";
+        return 2;
+    }
+    patchead::configureThreads(threads);
 
     patchead::ui::MainWindow window;
     const bool opened = parser.isSet(databaseOption) ? window.openDatabase(parser.value(databaseOption))

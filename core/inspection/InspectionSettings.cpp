@@ -196,6 +196,14 @@ void InspectionSettings::validate() const
         fail(QStringLiteral("Map sigma %1 must be between 0 and 64 pixels.").arg(mapSigma));
     if (fixedRejectThreshold < 0.0 || fixedReviewThreshold < 0.0)
         fail(QStringLiteral("Thresholds must not be negative."));
+    // Checked here as well as in thresholdsFromGoodScores, so that a bad
+    // margin fails before any reference is encoded.
+    if (!(threshold.rejectMargin >= 0.0 && threshold.rejectMargin <= 10.0))
+        fail(QStringLiteral("Reject margin %1 is out of range; give a fraction from 0 to 10 (0.10 puts the "
+                            "reject threshold 10 % above the largest leave-one-out score).")
+                 .arg(threshold.rejectMargin));
+    if (!(threshold.reviewQuantile >= 0.0 && threshold.reviewQuantile <= 1.0))
+        fail(QStringLiteral("Review quantile %1 is out of range; give 0 to 1.").arg(threshold.reviewQuantile));
     if (mask.backgroundWeight < 0.0 || mask.backgroundWeight > 1.0)
         fail(QStringLiteral("Background weight %1 must be between 0 and 1.").arg(mask.backgroundWeight));
     if (zeroShot.neighbourhoods.isEmpty())

@@ -19,6 +19,19 @@ struct EncodedReference {
     TileLayout originalTiling;                       // tiles of the untransformed image
 };
 
+// A tiled search costs the square of the tile count, so the log says how
+// the first reference was cut; parts of the same size are cut alike.
+void logTiling(const TileLayout &layout, const TilingSettings &tiling)
+{
+    if (!layout.isTiled()) {
+        qCInfo(lcInspection).noquote() << "Tiling" << tilingModeName(tiling.mode) << ": images are encoded whole";
+        return;
+    }
+    qCInfo(lcInspection).noquote() << "Tiling" << tilingModeName(tiling.mode) << ": a" << layout.imageSize.width
+                                   << "x" << layout.imageSize.height << "px image is cut into" << layout.tiles.size()
+                                   << "tiles of" << layout.tileSide << "px; the search grows with the square of the tile count";
+}
+
 EncodedReference encodeReference(FeatureExtractor &extractor, const QString &path,
                                  const std::vector<ImageTransform> &candidates)
 {
@@ -89,6 +102,7 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
     set.computeLeaveOneOutScores(originals, originalTilings, settings);
     qCInfo(lcInspection) << "Reference set:" << set.mImages.size() << "images," << set.mBank.size()
                          << "patches," << set.mBank.bytes() / (1024 * 1024) << "MiB;" << set.mAlignment.reason;
+    logTiling(encoded.front().originalTiling, settings.tiling);
     return set;
 }
 

@@ -94,6 +94,11 @@ int paintPages(QPdfWriter &writer, const ReportStyle &style, const ReportBlocks 
 
 void appendReportAudit(LotStore &store, qint64 lotId, const LotReportSummary &summary, const LotReportOptions &options)
 {
+    if (store.mode() == LotStore::Mode::ReadOnly) {
+        qCInfo(lcReport).noquote() << "Report" << summary.pdfPath << "not recorded in the audit trail of the "
+                                   << "read-only database" << store.path();
+        return;
+    }
     const QJsonObject details{{QStringLiteral("path"), summary.pdfPath},
                               {QStringLiteral("pages"), summary.pageCount},
                               {QStringLiteral("part_rows"), summary.partRows},

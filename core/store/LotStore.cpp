@@ -33,11 +33,12 @@ void checkReadWriteLocation(const QFileInfo &file)
         throwStoreError(QStringLiteral("The lot database %1 cannot be written because its folder "
                                        "%2 is read-only, and SQLite must create the files %1-wal "
                                        "and %1-shm there. Make the folder writable, move the "
-                                       "database to a writable folder, or open it read-only.")
+                                       "database to a writable folder. `patchead report` can "
+                                       "still export it.")
                             .arg(file.filePath(), folder.filePath()));
     if (file.exists() && !file.isWritable())
         throwStoreError(QStringLiteral("The lot database %1 is a read-only file. Make the file "
-                                       "writable, or open the database read-only.")
+                                       "writable. `patchead report` can still export it.")
                             .arg(file.filePath()));
 }
 
@@ -122,6 +123,7 @@ std::unique_ptr<LotStore> LotStore::open(const QString &path, Mode mode, int bus
 
     std::unique_ptr<LotStore> store(new LotStore(path, openConnection(path, mode, busyTimeoutMs)));
     store->mBusyTimeoutMs = busyTimeoutMs;
+    store->mMode = mode;
     if (mode == Mode::ReadWrite && sqlite3_db_readonly(store->mDb, "main") == 1)
         throwSqliteError(path, nullptr, SQLITE_READONLY, busyTimeoutMs);
 

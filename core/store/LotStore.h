@@ -44,6 +44,7 @@ public:
     LotStore &operator=(const LotStore &) = delete;
 
     const QString &path() const { return mPath; }
+    Mode mode() const { return mMode; }
     int schemaVersion() const;
 
     // Lots. createLot fills id and createdAt (and status "created" when the
@@ -97,6 +98,7 @@ private:
     QString mPath;
     sqlite3 *mDb = nullptr;
     int mBusyTimeoutMs = 5000; // reported in the message of a lock timeout
+    Mode mMode = Mode::ReadWrite;
     friend class LotStoreStatement;
 };
 

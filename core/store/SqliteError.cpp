@@ -25,8 +25,8 @@ const CodeMessage kCodeMessages[] = {
     {SQLITE_FULL, "The disk holding the lot database %1 is full, so the last change was not "
                   "saved. Free disk space and retry. Results saved earlier are kept."},
     {SQLITE_READONLY, "The lot database %1 cannot be written because the file or its folder is "
-                      "read-only (SQLite: %2). Make both writable, or open the database "
-                      "read-only."},
+                      "read-only (SQLite: %2). Make both writable; `patchead report` can "
+                      "still export it."},
     {SQLITE_NOTADB, "%1 is not a PatchEAD lot database (it is not an SQLite file). Choose the lot "
                     "database file, or move this file away so that a new database can be "
                     "created there."},

@@ -215,10 +215,16 @@ void TestCliDatabase::readOnlyMount()
     QString command = shellQuote(programPath(QStringLiteral("patchead")));
     for (const QString &argument : inspectArguments(mounted))
         command += QLatin1Char(' ') + shellQuote(argument);
+    // The report of the archived lot must still come out of the read-only copy.
+    QString report = shellQuote(programPath(QStringLiteral("patchead")));
+    for (const QString &argument : QStringList{QStringLiteral("report"), QStringLiteral("--db"), mounted, QStringLiteral("--name"),
+                                               QStringLiteral("lot-7"), QStringLiteral("--csv"), QDir(output).filePath(QStringLiteral("lot-7.csv"))})
+        report += QLatin1Char(' ') + shellQuote(argument);
     const QString script = QStringLiteral("mount -t tmpfs -o size=16m tmpfs %1 || exit 90\n"
                                           "cp %2 %1/lots.sqlite && mount -o remount,ro %1 || exit 91\n"
-                                          "%3 >%4/out.txt 2>%4/err.txt; echo $? >%4/code.txt\n")
-                               .arg(shellQuote(mount), shellQuote(database), command, shellQuote(output));
+                                          "%3 >%4/out.txt 2>%4/err.txt; echo $? >%4/code.txt\n"
+                                          "%5 >%4/report-out.txt 2>%4/report-err.txt; echo $? >%4/report-code.txt\n")
+                               .arg(shellQuote(mount), shellQuote(database), command, shellQuote(output), report);
     QProcess shell;
     shell.start(QStringLiteral("unshare"), {QStringLiteral("-rm"), QStringLiteral("sh"), QStringLiteral("-c"), script});
     QVERIFY(shell.waitForFinished(300000));
@@ -228,7 +234,13 @@ void TestCliDatabase::readOnlyMount()
     QCOMPARE(fileBytes(QDir(output).filePath(QStringLiteral("code.txt"))).trimmed(), QByteArray("4"));
     QVERIFY2(err.contains(mounted), qPrintable(err));
     QVERIFY2(err.contains(QStringLiteral("read-only")), qPrintable(err));
+    QVERIFY2(!err.contains(QStringLiteral("open the database read-only")), qPrintable(err));
     QCOMPARE(errorLineCount(err), 1);
+
+    const QString reportErr = QString::fromUtf8(fileBytes(QDir(output).filePath(QStringLiteral("report-err.txt"))));
+    QCOMPARE(fileBytes(QDir(output).filePath(QStringLiteral("report-code.txt"))).trimmed(), QByteArray("0"));
+    const QList<QByteArray> rows = fileBytes(QDir(output).filePath(QStringLiteral("lot-7.csv"))).trimmed().split('\n');
+    QVERIFY2(rows.size() == 3, qPrintable(reportErr)); // header and the two earlier parts
 }
 
 void TestCliDatabase::notADatabase()

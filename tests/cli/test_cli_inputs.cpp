@@ -64,6 +64,10 @@ private slots:
     void model_data();
     void model();
 
+    void badOptions_data();
+    void badOptions();
+    void commandHelpNamesCommand();
+
 private:
     QString path(const QString &name) const { return mDir.filePath(name); }
     QStringList inspectArguments(const QString &lot, const QString &database, const QString &name) const;
@@ -339,7 +343,9 @@ void TestCliInputs::referencesOne()
     QCOMPARE(derived.exitCode, 2);
     QVERIFY2(derived.err.contains(QStringLiteral("at least two reference images")), qPrintable(derived.err));
     QVERIFY2(derived.err.contains(QStringLiteral("--threshold")), qPrintable(derived.err));
-    QVERIFY(storedParts(database, QStringLiteral("one")).isEmpty());
+    // Refused before the encoder loads: no database and no heatmap folder.
+    QVERIFY2(!derived.err.contains(QStringLiteral("Loaded encoder")), qPrintable(derived.err));
+    QVERIFY(!QFileInfo::exists(database));
 
     // With a fixed threshold one reference is enough.
     const CommandResult fixed = runPatchead(arguments + QStringList{QStringLiteral("--threshold"), QStringLiteral("0.2")});
@@ -475,4 +481,42 @@ void TestCliInputs::model()
 }
 
 QTEST_GUILESS_MAIN(TestCliInputs)
+void TestCliInputs::badOptions_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("expected"); // start of the one error line
+
+    QTest::newRow("negative reject margin") << QStringList{"--reject-margin", "-1"} << "Error: Reject margin -1 is out of range";
+    QTest::newRow("negative thread count") << QStringList{"--threads", "-3"} << "Error: --threads -3 is out of range";
+    QTest::newRow("thread count not a number") << QStringList{"--threads", "two"} << "Error: --threads needs a whole number";
+    QTest::newRow("unknown device") << QStringList{"--device", "gpu"} << "Error: --device \"gpu\" is not a device";
+    QTest::newRow("device index not a number") << QStringList{"--device", "cuda:x"} << "Error: --device \"cuda:x\" is not a device";
+    QTest::newRow("resolution too small") << QStringList{"--resolution", "7"} << "Error: Resolution 7 is out of range";
+}
+
+// Bad option values are usage errors (exit 2), refused before the encoder
+// loads or the database is created.
+void TestCliInputs::badOptions()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QString, expected);
+    QVERIFY(QDir().mkpath(path(QStringLiteral("bad-options"))));
+    const QString database = path(QStringLiteral("bad-options/lots.sqlite"));
+    const CommandResult result = runPatchead(inspectArguments(mLot, database, QStringLiteral("options")) + options);
+    QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
+    QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+    QCOMPARE(errorLineCount(result.err), 1);
+    QVERIFY2(!result.err.contains(QStringLiteral("Loaded encoder")), qPrintable(result.err));
+    QVERIFY(!QFileInfo::exists(database));
+}
+
+void TestCliInputs::commandHelpNamesCommand()
+{
+    for (const QString &command : {QStringLiteral("inspect"), QStringLiteral("eval"), QStringLiteral("report")}) {
+        const CommandResult help = runPatchead({command, QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY2(help.out.startsWith(QStringLiteral("Usage: patchead %1 [options]").arg(command)), qPrintable(help.out));
+    }
+}
+
 #include "test_cli_inputs.moc"
