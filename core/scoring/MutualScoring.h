@@ -37,9 +37,11 @@ MutualScoringRule mutualScoringRuleFromName(const QString &name); // throws Sett
 // batch members). Returns (1 - cos)-scale distances halved to the few-shot
 // scale, a(p) = d(p) / 2, so zero-shot and few-shot scores share one range.
 //
-// Memory: one query-tile x bank-tile similarity tile (NearestPatchOptions)
-// plus patches x sources floats for the per-source minima, whatever the
-// batch size; time grows with the square of the batch size.
+// Memory: one query-tile x bank-tile similarity tile per search thread
+// (NearestPatchOptions) plus min(count, 1024) x sources floats for the
+// per-source minima (the MuSc rule) or count x k floats for the heaps of
+// the pooled quantile; nothing grows with the square of the batch size.
+// Time grows with the square of the batch size.
 std::vector<float> mutualPatchScores(const float *targetPatches, int count, int target, const MemoryBank &batch,
                                      const MutualScoringSettings &settings,
                                      const NearestPatchOptions &options = {});

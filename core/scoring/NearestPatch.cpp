@@ -2,8 +2,6 @@
 
 #include "common/Error.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <limits>
 
@@ -11,16 +9,30 @@ namespace patchead {
 
 namespace {
 
-// Folds one tile of similarities (rows x columns, row-major) into the
-// running row maxima, skipping bank columns of the excluded source.
-void foldTileMaxima(const std::vector<float> &tile, int rows, int columns, int bankStart,
-                    const MemoryBank &bank, int excludedSource, float *maxima)
+// Whether any bank patch of [bankStart, bankStart + columns) comes from the
+// excluded source; most tiles hold none and take the plain row maximum.
+bool tileHasSource(const MemoryBank &bank, int bankStart, int columns, int source)
 {
+    if (source < 0)
+        return false;
+    for (int c = 0; c < columns; ++c) {
+        if (bank.source(bankStart + c) == source)
+            return true;
+    }
+    return false;
+}
+
+// Folds one similarity tile into the running maxima of its query rows.
+void foldTileMaxima(const float *tile, int rows, int columns, int bankStart, const MemoryBank &bank,
+                    int excludedSource, float *maxima)
+{
+    const bool excluding = tileHasSource(bank, bankStart, columns, excludedSource);
     for (int r = 0; r < rows; ++r) {
-        const float *row = tile.data() + static_cast<std::size_t>(r) * columns;
+        const float *row = tile + static_cast<std::size_t>(r) * columns;
         float best = maxima[r];
-        if (excludedSource < 0) {
-            best = std::max(best, *std::max_element(row, row + columns));
+        if (!excluding) {
+            for (int c = 0; c < columns; ++c)
+                best = std::max(best, row[c]);
         } else {
             for (int c = 0; c < columns; ++c) {
                 if (row[c] > best && bank.source(bankStart + c) != excludedSource)
@@ -38,21 +50,11 @@ std::vector<float> maxCosineSimilarity(const float *queries, int count, const Me
 {
     if (bank.isEmpty())
         throw SettingsError(QStringLiteral("The memory bank is empty: add at least one reference image."));
-    const int channels = bank.channels();
     std::vector<float> maxima(static_cast<std::size_t>(count), -std::numeric_limits<float>::infinity());
-    std::vector<float> tile(static_cast<std::size_t>(options.queryTile) * options.bankTile);
-
-    for (int q0 = 0; q0 < count; q0 += options.queryTile) {
-        const int rows = std::min(options.queryTile, count - q0);
-        for (int b0 = 0; b0 < bank.size(); b0 += options.bankTile) {
-            const int columns = std::min(options.bankTile, bank.size() - b0);
-            // tile = queries[q0 : q0 + rows] * bank[b0 : b0 + columns]^T
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, columns, channels, 1.0f,
-                        queries + static_cast<std::size_t>(q0) * channels, channels,
-                        bank.patch(b0), channels, 0.0f, tile.data(), columns);
-            foldTileMaxima(tile, rows, columns, b0, bank, excludedSource, maxima.data() + q0);
-        }
-    }
+    forEachSimilarityTile(queries, count, bank, options,
+                          [&](int queryStart, int rows, int bankStart, int columns, const float *tile) {
+        foldTileMaxima(tile, rows, columns, bankStart, bank, excludedSource, maxima.data() + queryStart);
+    });
     for (float &value : maxima) {
         if (value == -std::numeric_limits<float>::infinity())
             value = -1.0f;
