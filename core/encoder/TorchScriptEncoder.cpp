@@ -282,30 +282,12 @@ private:
     torch::Device mDevice;
 };
 
-// Freezing folds the weights into the graph as constants, and
-// optimize_for_inference (LibTorch 1.13) then fuses convolutions with their
-// activations and runs them through oneDNN. The default MobileNetV2 forward
-// at 224 px went from 29 to 20.5 ms on 2 cores with outputs equal within
-// 2.2e-5 (docs/benchmarks.md). A module that the passes reject runs as loaded.
-torch::jit::Module optimisedForCpu(const torch::jit::Module &module, const EncoderManifest &manifest)
-{
-    try {
-        torch::jit::Module frozen = torch::jit::freeze(module);
-        return torch::jit::optimize_for_inference(frozen);
-    } catch (const std::exception &error) {
-        qCWarning(lcEncoder).noquote() << "Encoder" << manifest.moduleFile
-                                       << "runs unoptimised: freezing it failed:"
-                                       << QString::fromStdString(error.what()).section(QLatin1Char('\n'), 0, 0);
-        return module;
-    }
-}
-
 torch::jit::Module loadModule(const EncoderManifest &manifest, const torch::Device &device)
 {
     try {
         torch::jit::Module module = torch::jit::load(manifest.moduleFile.toStdString(), device);
         module.eval();
-        return device.is_cpu() ? optimisedForCpu(module, manifest) : module;
+        return module;
     } catch (const c10::Error &error) {
         throw ModelError(QStringLiteral("Cannot load encoder module %1: it is missing, truncated or "
                                         "not a TorchScript file (%2). Prepare the encoder again.")
