@@ -19,8 +19,8 @@ struct EncodedReference {
     TileLayout originalTiling;                       // tiles of the untransformed image
 };
 
-// A tiled search costs the square of the tile count, so the log says how
-// the first reference was cut; parts of the same size are cut alike.
+// Logs how the first reference was cut into tiles, because a tiled search
+// costs the square of the tile count. Parts of the same size are cut alike.
 void logTiling(const TileLayout &layout, const TilingSettings &tiling)
 {
     if (!layout.isTiled()) {
