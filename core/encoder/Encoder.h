@@ -33,6 +33,12 @@ struct EncoderOutput {
     PatchGrid attention;
 };
 
+// Whether encode() fills EncoderOutput::globalEmbedding. Only the alignment
+// module reads it, from the references; without it a CNN encoder stops at
+// the deepest requested layer (the default MobileNetV2 layers end at stride
+// 8 of 32, which about halves its forward time).
+enum class GlobalEmbedding { Compute, Skip };
+
 // The seam between the scoring pipeline and the inference back end. The
 // only implementation in the product runs a TorchScript module; tests may
 // provide small deterministic encoders. Implementations must allow encode()
@@ -43,7 +49,8 @@ public:
     virtual const EncoderManifest &manifest() const = 0;
     // Runs the encoder and returns the named outputs. Throws ModelError when
     // the module fails or returns shapes that contradict the manifest.
-    virtual EncoderOutput encode(const InputTensor &input, const QStringList &layerNames) = 0;
+    virtual EncoderOutput encode(const InputTensor &input, const QStringList &layerNames,
+                                 GlobalEmbedding globalEmbedding = GlobalEmbedding::Compute) = 0;
     // "cpu" or "cuda:0", for logs and the --version line.
     virtual QString deviceName() const = 0;
 };

@@ -1,5 +1,5 @@
-// The only translation unit of the core that includes LibTorch: everything
-// else uses the Qt-free Encoder interface, which keeps rebuilds fast and
+// With InferenceModule.cpp, the only translation units of the core that
+// include LibTorch: everything else uses the Encoder interface, which keeps rebuilds fast and
 // avoids the clash between Qt's "slots" macro and LibTorch headers.
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -11,6 +11,7 @@
 #endif
 
 #include "encoder/Encoder.h"
+#include "encoder/InferenceModule.h"
 
 #include "common/Error.h"
 #include "common/Hashing.h"
@@ -19,7 +20,9 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace patchead {
 
@@ -84,20 +87,23 @@ std::vector<float> normalisedVector(torch::Tensor vector)
 class TorchScriptEncoder final : public Encoder {
 public:
     TorchScriptEncoder(EncoderManifest manifest, torch::jit::Module module, torch::Device device)
-        : mManifest(std::move(manifest)), mModule(std::move(module)), mDevice(device) {}
+        : mManifest(std::move(manifest)), mLoaded(std::move(module)), mDevice(device) {}
 
     const EncoderManifest &manifest() const override { return mManifest; }
 
     QString deviceName() const override { return QString::fromStdString(mDevice.str()); }
 
-    EncoderOutput encode(const InputTensor &input, const QStringList &layerNames) override
+    EncoderOutput encode(const InputTensor &input, const QStringList &layerNames,
+                         GlobalEmbedding globalEmbeddingWanted) override
     {
-        const std::vector<torch::Tensor> maps = forward(input);
+        const bool withEmbedding = globalEmbeddingWanted == GlobalEmbedding::Compute;
+        const std::vector<torch::Tensor> maps = forward(input, keptOutputs(layerNames, withEmbedding));
         EncoderOutput output;
         if (!mManifest.isVit()) {
             for (const QString &name : layerNames)
                 output.layers.push_back(toFeatureMap(maps.at(static_cast<std::size_t>(outputIndexOrThrow(name)))));
-            output.globalEmbedding = globalEmbedding(maps);
+            if (withEmbedding)
+                output.globalEmbedding = normalisedVector(maps.at(cnnEmbeddingIndex()).mean({2, 3}));
             return output;
         }
 
@@ -110,7 +116,8 @@ public:
         }
         // The CLS token (the first prefix token) of the named layer.
         const auto globalIndex = static_cast<std::size_t>(mManifest.outputIndex(mManifest.globalEmbeddingOutput));
-        output.globalEmbedding = normalisedVector(maps.at(globalIndex)[0][0]);
+        if (withEmbedding)
+            output.globalEmbedding = normalisedVector(maps.at(globalIndex)[0][0]);
         const int attentionIndex = mManifest.attentionOutputIndex();
         if (attentionIndex >= 0)
             output.attention = attentionToPatchGrid(maps.at(static_cast<std::size_t>(attentionIndex)),
@@ -118,9 +125,12 @@ public:
         return output;
     }
 
-    // Runs the module and checks its outputs against the manifest.
-    std::vector<torch::Tensor> forward(const InputTensor &input)
+    // Runs the module and checks its outputs against the manifest. Outputs
+    // not in `kept` come back as empty tensors; by default all are kept.
+    std::vector<torch::Tensor> forward(const InputTensor &input, std::vector<bool> kept = {})
     {
+        if (kept.empty())
+            kept.assign(static_cast<std::size_t>(mManifest.outputs.size()), true);
         if (mManifest.isVit()
             && (input.width % mManifest.patchSize != 0 || input.height % mManifest.patchSize != 0))
             throw ModelError(QStringLiteral("Input size %1x%2 is not a multiple of the patch size %3 of encoder "
@@ -132,7 +142,7 @@ public:
         std::vector<torch::jit::IValue> arguments{blob.to(mDevice)};
         torch::jit::IValue result;
         try {
-            result = mModule.forward(arguments);
+            result = moduleFor(kept).forward(arguments);
         } catch (const c10::Error &error) {
             throw ModelError(QStringLiteral("Encoder %1 failed on a %2x%3 input: %4")
                                  .arg(mManifest.moduleFile).arg(input.width).arg(input.height)
@@ -147,11 +157,50 @@ public:
                                             "network takes (input.min_width in the manifest).")
                                  .arg(mManifest.moduleFile).arg(input.width).arg(input.height).arg(cause));
         }
-        return checkedOutputs(result, input);
+        return checkedOutputs(result, input, kept);
     }
 
 private:
-    std::vector<torch::Tensor> checkedOutputs(const torch::jit::IValue &result, const InputTensor &input) const
+    // The outputs an encode() call reads: the named layers, the global
+    // embedding when wanted, and the attention output of a ViT.
+    std::vector<bool> keptOutputs(const QStringList &layerNames, bool withEmbedding) const
+    {
+        std::vector<bool> kept(static_cast<std::size_t>(mManifest.outputs.size()), false);
+        for (const QString &name : layerNames)
+            kept.at(static_cast<std::size_t>(outputIndexOrThrow(name))) = true;
+        if (withEmbedding)
+            kept.at(mManifest.isVit() ? static_cast<std::size_t>(mManifest.outputIndex(mManifest.globalEmbeddingOutput))
+                                      : cnnEmbeddingIndex()) = true;
+        if (mManifest.attentionOutputIndex() >= 0)
+            kept.at(static_cast<std::size_t>(mManifest.attentionOutputIndex())) = true;
+        return kept;
+    }
+
+    // The module that computes the kept outputs, built on first use. A module
+    // the inference passes reject runs as loaded, with every output.
+    torch::jit::Module &moduleFor(const std::vector<bool> &kept)
+    {
+        auto found = mInferenceModules.find(kept);
+        if (found != mInferenceModules.end())
+            return found->second;
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            torch::jit::Module module = inferenceModule(mLoaded, kept, mDevice.is_cpu());
+            qCInfo(lcEncoder).noquote() << "Encoder" << mManifest.name << "prepared for"
+                                        << std::count(kept.begin(), kept.end(), true) << "of"
+                                        << kept.size() << "outputs in" << timer.elapsed() << "ms";
+            return mInferenceModules.emplace(kept, std::move(module)).first->second;
+        } catch (const std::exception &error) {
+            qCWarning(lcEncoder).noquote()
+                << "Encoder" << mManifest.moduleFile << "runs as loaded, with every output: freezing it failed:"
+                << QString::fromStdString(error.what()).section(QLatin1Char('\n'), 0, 0);
+            return mInferenceModules.emplace(kept, mLoaded).first->second;
+        }
+    }
+
+    std::vector<torch::Tensor> checkedOutputs(const torch::jit::IValue &result, const InputTensor &input,
+                                              const std::vector<bool> &kept) const
     {
         std::vector<torch::Tensor> maps;
         if (result.isTensorList()) {
@@ -168,6 +217,8 @@ private:
             fail(QStringLiteral("it returned %1 outputs but the manifest lists %2")
                      .arg(maps.size()).arg(mManifest.outputs.size()));
         for (std::size_t i = 0; i < maps.size(); ++i) {
+            if (!kept[i])
+                continue;
             const EncoderOutputSpec &spec = mManifest.outputs[static_cast<int>(i)];
             switch (spec.kind) {
             case EncoderOutputKind::FeatureMap:
@@ -260,14 +311,12 @@ private:
         return names.join(QStringLiteral(", "));
     }
 
-    // CNN: mean over the grid of the manifest's global-embedding output (the
-    // last output when none is named), L2-normalised.
-    std::vector<float> globalEmbedding(const std::vector<torch::Tensor> &maps) const
+    // CNN: the manifest's global-embedding output (the last output when none
+    // is named), whose mean over the grid is the global embedding.
+    std::size_t cnnEmbeddingIndex() const
     {
-        int index = mManifest.outputIndex(mManifest.globalEmbeddingOutput);
-        if (index < 0)
-            index = static_cast<int>(maps.size()) - 1;
-        return normalisedVector(maps[static_cast<std::size_t>(index)].mean({2, 3}));
+        const int index = mManifest.outputIndex(mManifest.globalEmbeddingOutput);
+        return static_cast<std::size_t>(index >= 0 ? index : mManifest.outputs.size() - 1);
     }
 
     [[noreturn]] void fail(const QString &what) const
@@ -278,8 +327,11 @@ private:
     }
 
     EncoderManifest mManifest;
-    torch::jit::Module mModule;
+    torch::jit::Module mLoaded; // in eval mode; runs only where the inference passes fail
     torch::Device mDevice;
+    // Frozen copies by kept outputs: at most one per layer choice, with and
+    // without the global embedding.
+    std::map<std::vector<bool>, torch::jit::Module> mInferenceModules;
 };
 
 torch::jit::Module loadModule(const EncoderManifest &manifest, const torch::Device &device)

@@ -64,13 +64,13 @@ TileLayout FeatureExtractor::tilingFor(const cv::Size &imageSize) const
     return mGeometry.tilingFor(imageSize);
 }
 
-EncodedImage FeatureExtractor::encodeWhole(const cv::Mat &rgb)
+EncodedImage FeatureExtractor::encodeWhole(const cv::Mat &rgb, GlobalEmbedding globalEmbedding)
 {
     InputSpec spec = mGeometry.input;
     const cv::Size size = inputSizeFor(rgb.size());
     spec.width = size.width;
     spec.height = size.height;
-    EncoderOutput output = mEncoder.encode(preprocessImage(rgb, spec), mLayers);
+    EncoderOutput output = mEncoder.encode(preprocessImage(rgb, spec), mLayers, globalEmbedding);
     EncodedImage encoded;
     encoded.layers = std::move(output.layers);
     encoded.globalEmbedding = std::move(output.globalEmbedding);
@@ -81,16 +81,16 @@ EncodedImage FeatureExtractor::encodeWhole(const cv::Mat &rgb)
     return encoded;
 }
 
-EncodedImage FeatureExtractor::encode(const cv::Mat &rgb)
+EncodedImage FeatureExtractor::encode(const cv::Mat &rgb, GlobalEmbedding globalEmbedding)
 {
     const TileLayout layout = tilingFor(rgb.size());
     if (!layout.isTiled())
-        return encodeWhole(rgb);
+        return encodeWhole(rgb, globalEmbedding);
     EncodedImage encoded;
     encoded.imageSize = rgb.size();
     encoded.tiling = layout;
     for (const cv::Mat &tile : cutTiles(rgb, layout))
-        encoded.tiles.push_back(encodeWhole(tile));
+        encoded.tiles.push_back(encodeWhole(tile, globalEmbedding));
     encoded.inputSize = stitchedInputSize(layout, encoded.tiles.front().inputSize);
     encoded.globalEmbedding = meanEmbedding(encoded.tiles);
     encoded.attention = stackedAttention(encoded.tiles);
@@ -117,9 +117,9 @@ FeatureMap FeatureExtractor::combine(const EncodedImage &encoded, int neighbourh
     return stacked;
 }
 
-ImageFeatures FeatureExtractor::extract(const cv::Mat &rgb)
+ImageFeatures FeatureExtractor::extract(const cv::Mat &rgb, GlobalEmbedding globalEmbedding)
 {
-    EncodedImage encoded = encode(rgb);
+    EncodedImage encoded = encode(rgb, globalEmbedding);
     ImageFeatures features;
     features.patches = combine(encoded, mFeatureSettings.neighbourhood);
     features.globalEmbedding = std::move(encoded.globalEmbedding);

@@ -44,10 +44,11 @@ public:
     FeatureExtractor(Encoder &encoder, const InspectionSettings &settings);
 
     // Encodes and combines with the settings' neighbourhood. Tiles the image
-    // when the settings' tiling requests it.
-    ImageFeatures extract(const cv::Mat &rgb);
+    // when the settings' tiling requests it. Only references need the global
+    // embedding (for the alignment module); parts skip it.
+    ImageFeatures extract(const cv::Mat &rgb, GlobalEmbedding globalEmbedding = GlobalEmbedding::Skip);
     // Encodes only; combine() then builds features for any neighbourhood.
-    EncodedImage encode(const cv::Mat &rgb);
+    EncodedImage encode(const cv::Mat &rgb, GlobalEmbedding globalEmbedding = GlobalEmbedding::Skip);
     FeatureMap combine(const EncodedImage &encoded, int neighbourhood) const;
 
     const QStringList &layers() const { return mLayers; }
@@ -60,7 +61,7 @@ public:
     const MapGeometry &geometry() const { return mGeometry; }
 
 private:
-    EncodedImage encodeWhole(const cv::Mat &rgb);
+    EncodedImage encodeWhole(const cv::Mat &rgb, GlobalEmbedding globalEmbedding);
 
     Encoder &mEncoder;
     QStringList mLayers;

@@ -41,7 +41,7 @@ EncodedReference encodeReference(FeatureExtractor &extractor, const QString &pat
     encoded.image.sha256 = fileSha256(path);
     encoded.image.size = loaded.rgb.size();
     for (const ImageTransform &transform : candidates) {
-        ImageFeatures features = extractor.extract(applyTransform(loaded.rgb, transform));
+        ImageFeatures features = extractor.extract(applyTransform(loaded.rgb, transform), GlobalEmbedding::Compute);
         if (encoded.patches.empty())
             encoded.originalTiling = features.tiling;
         encoded.patches.push_back(std::move(features.patches));
