@@ -4,6 +4,7 @@
 
 #include "features/PatchFeatures.h"
 #include "inspection/ThreadSettings.h"
+#include "scoring/FusedMaxSimilarity.h"
 #include "scoring/NearestPatch.h"
 
 #include <QJsonArray>
@@ -61,6 +62,9 @@ QJsonObject searchThroughput(int queries, int channels, int bankImages, int repe
         bank.add(randomPatches(queries, channels, generator), i);
     const double flops = 2.0 * queries * bank.size() * channels;
     const double search = medianGflops(flops, repeats, [&] { nearestPatchScores(partPatches, bank, -1, options); });
+    NearestPatchOptions sgemmTiles = options;
+    sgemmTiles.fusedKernel = false;
+    const double tiled = medianGflops(flops, repeats, [&] { nearestPatchScores(partPatches, bank, -1, sgemmTiles); });
     // The bare product of the same shape in one call, for what the BLAS
     // reaches on these thin matrices without tiling or the row maximum.
     std::vector<float> product(static_cast<std::size_t>(queries) * bank.size());
@@ -75,6 +79,9 @@ QJsonObject searchThroughput(int queries, int channels, int bankImages, int repe
     result[QStringLiteral("bank_patches")] = bank.size();
     result[QStringLiteral("gflop_per_part")] = flops / 1e9;
     result[QStringLiteral("search_gflops")] = search;
+    result[QStringLiteral("kernel")] = options.fusedKernel && fusedMaxSimilarityAvailable() ? QStringLiteral("fused")
+                                                                                            : QStringLiteral("sgemm tiles");
+    result[QStringLiteral("sgemm_tiles_gflops")] = tiled;
     result[QStringLiteral("bare_sgemm_gflops")] = bare;
     return result;
 }
@@ -99,12 +106,14 @@ void runGemmCase(const CaseParameters &parameters)
     for (int bankImages : {8, 64})
         searches.append(searchThroughput(queries, channels, bankImages, repeats, generator));
     result[QStringLiteral("searches")] = searches;
-    // Tile sizes on the 64-image bank: the similarity tile is queryTile x
-    // bankTile floats, and whether it stays in cache decides the speed.
+    // Tile sizes of the sgemm search on the 64-image bank: the similarity tile
+    // is queryTile x bankTile floats, and whether it stays in cache decides
+    // the speed.
     QJsonArray tiles;
     for (const auto &[queryTile, bankTile] : {std::pair{1024, 4096}, std::pair{1024, 512}, std::pair{256, 1024},
                                               std::pair{128, 2048}}) {
         NearestPatchOptions options;
+        options.fusedKernel = false;
         options.queryTile = queryTile;
         options.bankTile = bankTile;
         tiles.append(searchThroughput(queries, channels, 64, repeats, generator, options));

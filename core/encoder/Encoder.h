@@ -33,16 +33,16 @@ struct EncoderOutput {
     PatchGrid attention;
 };
 
-// Whether encode() fills EncoderOutput::globalEmbedding. Only the alignment
-// module reads it, from the references; without it a CNN encoder stops at
-// the deepest requested layer (the default MobileNetV2 layers end at stride
-// 8 of 32, which about halves its forward time).
+// Choice of whether encode() fills EncoderOutput::globalEmbedding. Only the
+// alignment module reads it, from the references. Without it a CNN stops at
+// the deepest requested layer: 24 instead of 35 ms for the default
+// MobileNetV2 layers on the 2-core build machine (docs/benchmarks.md).
 enum class GlobalEmbedding { Compute, Skip };
 
 // The seam between the scoring pipeline and the inference back end. The
 // only implementation in the product runs a TorchScript module; tests may
 // provide small deterministic encoders. Implementations must allow encode()
-// from one thread at a time per object.
+// from several threads at once, because a lot scores parts on parallel lanes.
 class Encoder {
 public:
     virtual ~Encoder() = default;
@@ -72,6 +72,9 @@ std::unique_ptr<Encoder> loadTorchScriptEncoder(const QString &manifestPath,
 // of cores) and returns the count in effect. LibTorch 1.13 on Debian starts
 // with one thread on some machines, so the programs set it at start-up.
 int configureTorchThreads(int threads);
+
+// Returns LibTorch's intra-op thread count in effect.
+int torchThreadCount();
 
 // Sets LibTorch's inter-op thread count and returns the count in effect.
 // LibTorch accepts it only once per process and before any inter-op work, so

@@ -8,18 +8,18 @@ namespace patchead {
 
 namespace {
 
-// Replaces the outputs not kept by one empty tensor, then drops every
-// operator whose result no longer reaches the graph's output. Freezing has
-// inlined the submodules, so dead-code elimination sees the whole network.
-void pruneOutputs(const std::shared_ptr<torch::jit::Graph> &graph, const std::vector<bool> &kept)
+// Replaces the outputs not kept by one empty tensor and removes the
+// operators that no longer reach an output. Freezing has inlined the
+// submodules, so dead-code elimination covers the whole network.
+void pruneOutputs(const std::shared_ptr<torch::jit::Graph> &graph, const std::vector<bool> &keptOutputs)
 {
     torch::jit::Node *outputs = graph->outputs().at(0)->node();
     if (outputs->kind() != c10::prim::ListConstruct && outputs->kind() != c10::prim::TupleConstruct)
         return;
     torch::jit::WithInsertPoint insertBeforeOutputs(outputs);
     torch::jit::Value *empty = graph->insertConstant(at::empty({0}));
-    for (std::size_t i = 0; i < outputs->inputs().size() && i < kept.size(); ++i) {
-        if (!kept[i])
+    for (std::size_t i = 0; i < outputs->inputs().size() && i < keptOutputs.size(); ++i) {
+        if (!keptOutputs[i])
             outputs->replaceInput(i, empty);
     }
     torch::jit::EliminateDeadCode(graph);
@@ -27,11 +27,12 @@ void pruneOutputs(const std::shared_ptr<torch::jit::Graph> &graph, const std::ve
 
 } // namespace
 
-torch::jit::Module inferenceModule(const torch::jit::Module &loaded, const std::vector<bool> &kept, bool onCpu)
+torch::jit::Module inferenceModule(const torch::jit::Module &loaded, const std::vector<bool> &keptOutputs,
+                                   bool onCpu)
 {
-    // freeze() works on a clone, so `loaded` keeps its own graph.
+    // freeze() copies the module, so `loaded` keeps its graph.
     torch::jit::Module module = torch::jit::freeze(loaded);
-    pruneOutputs(module.get_method("forward").graph(), kept);
+    pruneOutputs(module.get_method("forward").graph(), keptOutputs);
     if (onCpu)
         module = torch::jit::optimize_for_inference(module);
     return module;

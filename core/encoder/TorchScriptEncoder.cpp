@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <mutex>
 
 namespace patchead {
 
@@ -177,9 +178,12 @@ private:
     }
 
     // The module that computes the kept outputs, built on first use. A module
-    // the inference passes reject runs as loaded, with every output.
+    // the inference passes reject runs as loaded, with every output. Running
+    // one TorchScript module on several threads at once is safe; the map of
+    // modules is guarded.
     torch::jit::Module &moduleFor(const std::vector<bool> &kept)
     {
+        const std::lock_guard<std::mutex> lock(mModulesMutex);
         auto found = mInferenceModules.find(kept);
         if (found != mInferenceModules.end())
             return found->second;
@@ -332,6 +336,7 @@ private:
     // Frozen copies by kept outputs: at most one per layer choice, with and
     // without the global embedding.
     std::map<std::vector<bool>, torch::jit::Module> mInferenceModules;
+    std::mutex mModulesMutex;
 };
 
 torch::jit::Module loadModule(const EncoderManifest &manifest, const torch::Device &device)
@@ -382,6 +387,11 @@ int configureTorchThreads(int threads)
 {
     const int wanted = threads > 0 ? threads : QThread::idealThreadCount();
     torch::set_num_threads(wanted);
+    return torch::get_num_threads();
+}
+
+int torchThreadCount()
+{
     return torch::get_num_threads();
 }
 

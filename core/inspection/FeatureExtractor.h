@@ -36,7 +36,8 @@ struct ImageFeatures {
 
 // Runs preprocessing, the encoder and layer combination for one image: the
 // single code path shared by references, lot parts, previews and evaluation.
-// Not thread-safe (the encoder is used from one thread at a time).
+// extract() and encode() only read the extractor, so several threads may
+// call them at once.
 class FeatureExtractor {
 public:
     // The encoder must outlive the extractor. Throws SettingsError when a

@@ -6,7 +6,9 @@
 #include "imaging/FileSettle.h"
 #include "imaging/ImageLoader.h"
 #include "inspection/MapGeometry.h"
+#include "inspection/PartLanes.h"
 #include "scoring/AnomalyMap.h"
+#include "scoring/BlasThreads.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -169,7 +171,7 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
 }
 
 void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
-                               const PartScoreFunction &score, const LotCallbacks &callbacks,
+                               const PartScoreFunction &score, int lanes, const LotCallbacks &callbacks,
                                const std::atomic<bool> *cancel, LotSummary &summary)
 {
     const Thresholds thresholds{lot.rejectThreshold, lot.reviewThreshold, lot.thresholdRule};
@@ -189,31 +191,50 @@ void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, c
                                     {QStringLiteral("device"), mEncoder.deviceName()}}));
     LotProgress &progress = summary.progress;
     progress.total = parts.size();
-    QElapsedTimer timer;
-    timer.start();
+    QStringList pending;
     for (const QString &path : parts) {
         if (alreadyStored.contains(path)) {
             ++progress.stored;
             ++summary.alreadyStored;
-            continue;
+        } else {
+            pending.append(path);
         }
-        if (cancel && cancel->load()) {
-            summary.cancelled = true;
-            break;
-        }
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    auto commit = [&](PartRecord &part) {
         // savePart replaces the row of a retried part, so the lot keeps one row per path.
-        PartRecord part = inspectPart(path, lot.id, thresholds, score, request);
         mStore.savePart(part);
-        summary.retriedErrors += storedErrors.contains(path) ? 1 : 0;
+        summary.retriedErrors += storedErrors.contains(part.path) ? 1 : 0;
         ++progress.stored;
         ++progress.scoredThisRun;
         progress.failed += part.verdict == Verdict::Error ? 1 : 0;
         progress.elapsedSeconds = static_cast<double>(timer.elapsed()) / 1000.0;
         progress.etaSeconds = progress.elapsedSeconds / progress.scoredThisRun * (progress.total - progress.stored);
-        progress.lastPart = path;
+        progress.lastPart = part.path;
         if (callbacks.partStored)
             callbacks.partStored(progress, part);
+    };
+    auto inspect = [&](const QString &path) { return inspectPart(path, lot.id, thresholds, score, request); };
+    if (lanes > 1) {
+        runPartLanes(pending, lanes, inspect, commit, cancel);
+    } else {
+        for (const QString &path : pending) {
+            if (cancel && cancel->load())
+                break;
+            PartRecord part = inspect(path);
+            commit(part);
+        }
     }
+    summary.cancelled = cancel && cancel->load() && progress.scoredThisRun < pending.size();
+}
+
+int LotInspection::partLaneCount(const LotRequest &request) const
+{
+    if (request.partLanes > 0)
+        return request.partLanes;
+    return mEncoder.deviceName().startsWith(QLatin1String("cpu")) ? blasThreadCount() : 1;
 }
 
 void LotInspection::finishLot(qint64 lotId, const LotRequest &request, LotSummary &summary)
@@ -254,10 +275,27 @@ LotSummary LotInspection::runFewShot(const LotRequest &request, const QStringLis
     LotSummary summary;
     summary.alignment = references.alignment();
     summary.rejectedReferences = references.rejected();
+    // Lanes run LibTorch and the search on one thread each, so that the
+    // stages that run on one thread anyway (decoding, preprocessing, the map,
+    // the heatmap file) overlap with the other lanes' work.
+    const int lanes = partLaneCount(request);
+    InspectionSettings laneSettings = request.settings;
+    const int torchThreads = torchThreadCount();
+    if (lanes > 1) {
+        laneSettings.search.threads = 1;
+        configureTorchThreads(1);
+    }
+    qCInfo(lcInspection) << "Lot" << request.lotName << ": parts scored on" << lanes << "lane(s)";
     auto score = [&](const QString &, const cv::Mat &rgb) {
-        return scorePartImage(extractor, references, rgb, request.settings);
+        return scorePartImage(extractor, references, rgb, laneSettings);
     };
-    scoreParts(parts, lot, request, score, callbacks, cancel, summary);
+    try {
+        scoreParts(parts, lot, request, score, lanes, callbacks, cancel, summary);
+    } catch (...) {
+        configureTorchThreads(torchThreads);
+        throw;
+    }
+    configureTorchThreads(torchThreads);
     finishLot(lot.id, request, summary);
     return summary;
 }

@@ -29,6 +29,11 @@ struct LotRequest {
     // meanwhile, or while it is read, it is stored as "still being written"
     // (verdict Error) and scored again on the next run. 0 turns the check off.
     int settleMs = 1000;
+    // Parts scored at once, each on its own thread with single-threaded
+    // LibTorch and search. 0 chooses one lane per configured thread on the
+    // CPU and one lane on a GPU. Results are committed as lanes finish them,
+    // so the commit order may differ from the lot order.
+    int partLanes = 0;
 };
 
 // Progress after each part, for progress bars and the terminal line.
@@ -96,10 +101,13 @@ private:
                          const QJsonObject &alignmentDecision, const Thresholds &initial);
     PartRecord inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
                            const PartScoreFunction &score, const LotRequest &request);
-    // Scores every part not stored yet and commits each; fills summary.
+    // Scores every part not stored yet on `lanes` threads and commits each on
+    // the calling thread; fills summary. `score` must be thread-safe when
+    // lanes > 1.
     void scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
-                    const PartScoreFunction &score, const LotCallbacks &callbacks,
+                    const PartScoreFunction &score, int lanes, const LotCallbacks &callbacks,
                     const std::atomic<bool> *cancel, LotSummary &summary);
+    int partLaneCount(const LotRequest &request) const;
     void finishLot(qint64 lotId, const LotRequest &request, LotSummary &summary);
     LotSummary runFewShot(const LotRequest &request, const QStringList &parts, const LotCallbacks &callbacks,
                           const std::atomic<bool> *cancel);

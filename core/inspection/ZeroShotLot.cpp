@@ -74,7 +74,8 @@ LotSummary LotInspection::runZeroShot(const LotRequest &request, const QStringLi
                                                   "features in it; it is retried on the next run of the lot"));
         return batch.score(*index);
     };
-    scoreParts(parts, lot, request, score, callbacks, cancel, summary);
+    // One lane: the scoring of each part already runs on every thread.
+    scoreParts(parts, lot, request, score, 1, callbacks, cancel, summary);
 
     if (!summary.cancelled && lot.thresholdRule == kPendingRule) {
         std::vector<double> scores;

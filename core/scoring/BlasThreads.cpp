@@ -1,5 +1,7 @@
 #include "scoring/BlasThreads.h"
 
+#include <algorithm>
+
 #include <cblas.h>
 
 namespace patchead {
@@ -8,6 +10,11 @@ int configureBlasThreads(int threads)
 {
     openblas_set_num_threads(threads);
     return openblas_get_num_threads();
+}
+
+int blasThreadCount()
+{
+    return std::max(1, openblas_get_num_threads());
 }
 
 QString blasParallelMode()

@@ -1,6 +1,8 @@
 #include "scoring/NearestPatch.h"
 
 #include "common/Error.h"
+#include "scoring/BlasThreads.h"
+#include "scoring/FusedMaxSimilarity.h"
 
 #include <algorithm>
 #include <limits>
@@ -51,6 +53,11 @@ std::vector<float> maxCosineSimilarity(const float *queries, int count, const Me
     if (bank.isEmpty())
         throw SettingsError(QStringLiteral("The memory bank is empty: add at least one reference image."));
     std::vector<float> maxima(static_cast<std::size_t>(count), -std::numeric_limits<float>::infinity());
+    if (options.fusedKernel && excludedSource < 0 && fusedMaxSimilarityAvailable()) {
+        fusedMaxSimilarity(queries, count, bank, options.threads > 0 ? options.threads : blasThreadCount(),
+                           maxima.data());
+        return maxima;
+    }
     forEachSimilarityTile(queries, count, bank, options,
                           [&](int queryStart, int rows, int bankStart, int columns, const float *tile) {
         foldTileMaxima(tile, rows, columns, bankStart, bank, excludedSource, maxima.data() + queryStart);

@@ -10,9 +10,10 @@ namespace patchead {
 // Returns, for each of the `count` query patches (unit vectors of the bank's
 // channel count, row after row), the largest cosine similarity to any bank
 // patch whose source image is not `excludedSource` (-1 excludes nothing).
-// Computed as tiled single-precision matrix products (OpenBLAS sgemm, see
-// forEachSimilarityTile) folded into row maxima while each tile is in cache. Returns -1 for a query when every bank patch
-// is excluded.
+// Computed by the fused kernel of FusedMaxSimilarity.h where the CPU and
+// options allow it, else as sgemm tiles (forEachSimilarityTile) folded into
+// row maxima while each tile is in cache. Returns -1 for a query when every
+// bank patch is excluded.
 std::vector<float> maxCosineSimilarity(const float *queries, int count, const MemoryBank &bank,
                                        int excludedSource = -1, const NearestPatchOptions &options = {});
 

@@ -32,7 +32,10 @@ void forEachSimilarityTile(const float *queries, int count, const MemoryBank &ba
         return;
     // The BLAS count is global, unlike OpenMP's per-thread default, so a
     // search started on a worker thread uses the configured threads too.
-    const int threads = std::max(1, openblas_get_num_threads());
+    // NOTE: with options.threads = 1 the team has one thread, which OpenBLAS
+    // does not count as a parallel region, so its sgemm may still start its
+    // own threads. Part lanes mostly take the fused kernel instead.
+    const int threads = options.threads > 0 ? options.threads : std::max(1, openblas_get_num_threads());
     const int blockRows = queryBlockRows(count, threads, options.queryTile);
     const int blocks = (count + blockRows - 1) / blockRows;
     const int channels = bank.channels();

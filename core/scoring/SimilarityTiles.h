@@ -16,6 +16,13 @@ namespace patchead {
 struct NearestPatchOptions {
     int queryTile = 1024;
     int bankTile = 512;
+    // Few-shot search without an excluded source runs the fused kernel
+    // (FusedMaxSimilarity.h) where the CPU has AVX2 and FMA. False keeps the
+    // sgemm tiles, which benchmarks compare it with.
+    bool fusedKernel = true;
+    // Threads of one search; 0 takes the OpenBLAS count. Parts scored on
+    // several lanes at once search on one thread each.
+    int threads = 0;
 };
 
 // Called with one tile of cosine similarities: rows x columns floats, row

@@ -1,3 +1,4 @@
+#include "scoring/FusedMaxSimilarity.h"
 #include "scoring/NearestPatch.h"
 
 #include <QtTest>
@@ -31,6 +32,23 @@ FeatureMap randomUnitVectors(int count, int channels, unsigned seed)
         for (float &v : vector)
             v = normal(generator);
     return unitVectors(vectors);
+}
+
+// Largest inner product of each query with any reference, in double precision.
+std::vector<double> bruteForceMaxima(const FeatureMap &queries, const FeatureMap &references)
+{
+    std::vector<double> maxima;
+    for (int q = 0; q < queries.patchCount(); ++q) {
+        double best = -2.0;
+        for (int r = 0; r < references.patchCount(); ++r) {
+            double dot = 0.0;
+            for (int c = 0; c < queries.channels; ++c)
+                dot += static_cast<double>(queries.patch(q)[c]) * references.patch(r)[c];
+            best = std::max(best, dot);
+        }
+        maxima.push_back(best);
+    }
+    return maxima;
 }
 
 } // namespace
@@ -105,18 +123,66 @@ private slots:
         const FeatureMap queries = randomUnitVectors(50, 24, 2);
         MemoryBank bank;
         bank.add(references, 0);
-        const std::vector<float> scores = nearestPatchScores(queries, bank, -1, NearestPatchOptions{queryTile, bankTile});
+        const NearestPatchOptions sgemmTiles{queryTile, bankTile, false};
+        const std::vector<float> scores = nearestPatchScores(queries, bank, -1, sgemmTiles);
+        const std::vector<double> best = bruteForceMaxima(queries, references);
         for (int q = 0; q < queries.patchCount(); ++q) {
-            double best = -2.0;
-            for (int r = 0; r < references.patchCount(); ++r) {
-                double dot = 0.0;
-                for (int c = 0; c < 24; ++c)
-                    dot += static_cast<double>(queries.patch(q)[c]) * references.patch(r)[c];
-                best = std::max(best, dot);
-            }
-            QVERIFY2(std::abs(scores[static_cast<std::size_t>(q)] - (1.0 - best) / 2.0) < 1e-6,
-                     qPrintable(QStringLiteral("query %1").arg(q)));
+            const auto i = static_cast<std::size_t>(q);
+            QVERIFY2(std::abs(scores[i] - (1.0 - best[i]) / 2.0) < 1e-6, qPrintable(QStringLiteral("query %1").arg(q)));
         }
+    }
+
+    // Counts and channels around the kernel's 6-query blocks, 16-patch panels
+    // and per-thread bank chunks.
+    void fusedKernelMatchesBruteForce_data()
+    {
+        QTest::addColumn<int>("queries");
+        QTest::addColumn<int>("bankPatches");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("one query, one patch") << 1 << 1 << 1 << 1;
+        QTest::newRow("partial block and panel") << 5 << 15 << 3 << 2;
+        QTest::newRow("whole blocks and panels") << 12 << 32 << 56 << 2;
+        QTest::newRow("one past a block and panel") << 7 << 17 << 56 << 1;
+        QTest::newRow("default part shape") << 784 << 3000 << 56 << 2;
+        QTest::newRow("several chunks per thread") << 40 << 5000 << 100 << 2;
+        QTest::newRow("more threads than chunks") << 9 << 20 << 8 << 8;
+    }
+
+    void fusedKernelMatchesBruteForce()
+    {
+        QFETCH(int, queries);
+        QFETCH(int, bankPatches);
+        QFETCH(int, channels);
+        QFETCH(int, threads);
+        if (!fusedMaxSimilarityAvailable())
+            QSKIP("This CPU lacks AVX2 or FMA, so the search uses the sgemm tiles.");
+        const FeatureMap references = randomUnitVectors(bankPatches, channels, 3);
+        const FeatureMap probes = randomUnitVectors(queries, channels, 4);
+        MemoryBank bank;
+        bank.add(references, 0);
+        std::vector<float> maxima(static_cast<std::size_t>(queries));
+        fusedMaxSimilarity(probes.data.data(), queries, bank, threads, maxima.data());
+        const std::vector<double> best = bruteForceMaxima(probes, references);
+        for (int q = 0; q < queries; ++q) {
+            const auto i = static_cast<std::size_t>(q);
+            QVERIFY2(std::abs(maxima[i] - best[i]) < 1e-5, qPrintable(QStringLiteral("query %1").arg(q)));
+        }
+    }
+
+    void fusedKernelFindsIdenticalPatch()
+    {
+        if (!fusedMaxSimilarityAvailable())
+            QSKIP("This CPU lacks AVX2 or FMA, so the search uses the sgemm tiles.");
+        const FeatureMap references = randomUnitVectors(100, 56, 5);
+        MemoryBank bank;
+        bank.add(references, 0);
+        // The queries are bank patches 90 to 99, so each must find itself.
+        FeatureMap queries(1, 10, 56);
+        std::copy(references.patch(90), references.patch(100), queries.data.begin());
+        const std::vector<float> scores = nearestPatchScores(queries, bank);
+        for (const float score : scores)
+            QVERIFY(std::abs(score) < 1e-6f);
     }
 
     void channelMismatchIsRejected()
