@@ -106,10 +106,9 @@ namespace {
 int threadsOption(const QCommandLineParser &parser)
 {
     const int threads = integerOption(parser, QStringLiteral("threads"));
-    if (threads < 0 || threads > 1024)
-        throw SettingsError(QStringLiteral("--threads %1 is out of range; give 0 (use $PATCHEAD_THREADS, else "
-                                           "every core) or a count from 1 to 1024.")
-                                .arg(threads));
+    const QString problem = threadCountProblem(threads);
+    if (!problem.isEmpty())
+        throw SettingsError(problem);
     return threads;
 }
 

@@ -76,10 +76,11 @@ int main(int argc, char *argv[])
     // LibTorch starts with one thread on some machines; set the count before any encoder loads.
     bool threadsValid = false;
     const int threads = parser.value(threadsOption).toInt(&threadsValid);
-    if (!threadsValid || threads < 0 || threads > 1024) {
-        QTextStream(stderr) << "--threads \"" << parser.value(threadsOption)
-                            << "\" is not a thread count; give 0 (use $PATCHEAD_THREADS, else every core) "
-                               "or a count from 1 to 1024.\n";
+    const QString problem = threadsValid ? patchead::threadCountProblem(threads)
+                                         : QStringLiteral("--threads needs a whole number, got \"%1\".")
+                                               .arg(parser.value(threadsOption));
+    if (!problem.isEmpty()) {
+        QTextStream(stderr) << "Error: " << problem << "\n";
         return 2;
     }
     patchead::configureThreads(threads);

@@ -98,7 +98,7 @@ public:
                          GlobalEmbedding globalEmbeddingWanted) override
     {
         const bool withEmbedding = globalEmbeddingWanted == GlobalEmbedding::Compute;
-        const std::vector<torch::Tensor> maps = forward(input, keptOutputs(layerNames, withEmbedding));
+        const std::vector<torch::Tensor> maps = forward(input, outputsRead(layerNames, withEmbedding));
         EncoderOutput output;
         if (!mManifest.isVit()) {
             for (const QString &name : layerNames)
@@ -127,11 +127,11 @@ public:
     }
 
     // Runs the module and checks its outputs against the manifest. Outputs
-    // not in `kept` come back as empty tensors; by default all are kept.
-    std::vector<torch::Tensor> forward(const InputTensor &input, std::vector<bool> kept = {})
+    // not in `keptOutputs` come back as empty tensors. By default all are kept.
+    std::vector<torch::Tensor> forward(const InputTensor &input, std::vector<bool> keptOutputs = {})
     {
-        if (kept.empty())
-            kept.assign(static_cast<std::size_t>(mManifest.outputs.size()), true);
+        if (keptOutputs.empty())
+            keptOutputs.assign(static_cast<std::size_t>(mManifest.outputs.size()), true);
         if (mManifest.isVit()
             && (input.width % mManifest.patchSize != 0 || input.height % mManifest.patchSize != 0))
             throw ModelError(QStringLiteral("Input size %1x%2 is not a multiple of the patch size %3 of encoder "
@@ -143,7 +143,7 @@ public:
         std::vector<torch::jit::IValue> arguments{blob.to(mDevice)};
         torch::jit::IValue result;
         try {
-            result = moduleFor(kept).forward(arguments);
+            result = moduleFor(keptOutputs).forward(arguments);
         } catch (const c10::Error &error) {
             throw ModelError(QStringLiteral("Encoder %1 failed on a %2x%3 input: %4")
                                  .arg(mManifest.moduleFile).arg(input.width).arg(input.height)
@@ -158,53 +158,53 @@ public:
                                             "network takes (input.min_width in the manifest).")
                                  .arg(mManifest.moduleFile).arg(input.width).arg(input.height).arg(cause));
         }
-        return checkedOutputs(result, input, kept);
+        return checkedOutputs(result, input, keptOutputs);
     }
 
 private:
-    // The outputs an encode() call reads: the named layers, the global
-    // embedding when wanted, and the attention output of a ViT.
-    std::vector<bool> keptOutputs(const QStringList &layerNames, bool withEmbedding) const
+    // Returns the outputs an encode() call reads: the named layers, the global
+    // embedding when requested, and the attention output of a ViT.
+    std::vector<bool> outputsRead(const QStringList &layerNames, bool withEmbedding) const
     {
-        std::vector<bool> kept(static_cast<std::size_t>(mManifest.outputs.size()), false);
+        std::vector<bool> keptOutputs(static_cast<std::size_t>(mManifest.outputs.size()), false);
         for (const QString &name : layerNames)
-            kept.at(static_cast<std::size_t>(outputIndexOrThrow(name))) = true;
+            keptOutputs.at(static_cast<std::size_t>(outputIndexOrThrow(name))) = true;
         if (withEmbedding)
-            kept.at(mManifest.isVit() ? static_cast<std::size_t>(mManifest.outputIndex(mManifest.globalEmbeddingOutput))
+            keptOutputs.at(mManifest.isVit() ? static_cast<std::size_t>(mManifest.outputIndex(mManifest.globalEmbeddingOutput))
                                       : cnnEmbeddingIndex()) = true;
         if (mManifest.attentionOutputIndex() >= 0)
-            kept.at(static_cast<std::size_t>(mManifest.attentionOutputIndex())) = true;
-        return kept;
+            keptOutputs.at(static_cast<std::size_t>(mManifest.attentionOutputIndex())) = true;
+        return keptOutputs;
     }
 
-    // The module that computes the kept outputs, built on first use. A module
-    // the inference passes reject runs as loaded, with every output. Running
-    // one TorchScript module on several threads at once is safe; the map of
-    // modules is guarded.
-    torch::jit::Module &moduleFor(const std::vector<bool> &kept)
+    // Returns the module that computes the kept outputs, built on first use. A
+    // module the inference passes reject runs as loaded, with every output.
+    // Part lanes call forward() of one module from several threads at once
+    // (lanesScoreLikeOneLane runs three), so only the map needs the lock.
+    torch::jit::Module &moduleFor(const std::vector<bool> &keptOutputs)
     {
         const std::lock_guard<std::mutex> lock(mModulesMutex);
-        auto found = mInferenceModules.find(kept);
+        auto found = mInferenceModules.find(keptOutputs);
         if (found != mInferenceModules.end())
             return found->second;
         QElapsedTimer timer;
         timer.start();
         try {
-            torch::jit::Module module = inferenceModule(mLoaded, kept, mDevice.is_cpu());
+            torch::jit::Module module = inferenceModule(mLoaded, keptOutputs, mDevice.is_cpu());
             qCInfo(lcEncoder).noquote() << "Encoder" << mManifest.name << "prepared for"
-                                        << std::count(kept.begin(), kept.end(), true) << "of"
-                                        << kept.size() << "outputs in" << timer.elapsed() << "ms";
-            return mInferenceModules.emplace(kept, std::move(module)).first->second;
+                                        << std::count(keptOutputs.begin(), keptOutputs.end(), true) << "of"
+                                        << keptOutputs.size() << "outputs in" << timer.elapsed() << "ms";
+            return mInferenceModules.emplace(keptOutputs, std::move(module)).first->second;
         } catch (const std::exception &error) {
             qCWarning(lcEncoder).noquote()
                 << "Encoder" << mManifest.moduleFile << "runs as loaded, with every output: freezing it failed:"
                 << QString::fromStdString(error.what()).section(QLatin1Char('\n'), 0, 0);
-            return mInferenceModules.emplace(kept, mLoaded).first->second;
+            return mInferenceModules.emplace(keptOutputs, mLoaded).first->second;
         }
     }
 
     std::vector<torch::Tensor> checkedOutputs(const torch::jit::IValue &result, const InputTensor &input,
-                                              const std::vector<bool> &kept) const
+                                              const std::vector<bool> &keptOutputs) const
     {
         std::vector<torch::Tensor> maps;
         if (result.isTensorList()) {
@@ -221,7 +221,7 @@ private:
             fail(QStringLiteral("it returned %1 outputs but the manifest lists %2")
                      .arg(maps.size()).arg(mManifest.outputs.size()));
         for (std::size_t i = 0; i < maps.size(); ++i) {
-            if (!kept[i])
+            if (!keptOutputs[i])
                 continue;
             const EncoderOutputSpec &spec = mManifest.outputs[static_cast<int>(i)];
             switch (spec.kind) {

@@ -30,6 +30,14 @@ std::pair<int, QString> chooseThreadCount(int requested)
 
 } // namespace
 
+QString threadCountProblem(int threads)
+{
+    if (threads >= 0 && threads <= 1024)
+        return QString();
+    return QStringLiteral("--threads %1 is out of range; give 0 (use $PATCHEAD_THREADS, else every core) or a "
+                          "count from 1 to 1024.").arg(threads);
+}
+
 QString ThreadSettings::summary() const
 {
     return QStringLiteral("Threads (%1 from %2): LibTorch intra-op %3, inter-op %4; OpenBLAS %5 (%6 build); "

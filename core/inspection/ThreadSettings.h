@@ -18,6 +18,11 @@ struct ThreadSettings {
     QString summary() const;
 };
 
+// Returns an empty string when `threads` is a valid --threads value (0 for
+// PATCHEAD_THREADS or every core, else 1 to 1024), otherwise the message
+// that names the value and the valid range.
+QString threadCountProblem(int threads);
+
 // Sets the thread counts of LibTorch, OpenBLAS and Qt's global pool. The
 // count is `requested` when > 0, else the environment variable
 // PATCHEAD_THREADS when it holds a positive whole number, else the number
