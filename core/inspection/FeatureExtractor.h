@@ -46,7 +46,7 @@ public:
 
     // Encodes and combines with the settings' neighbourhood. Tiles the image
     // when the settings' tiling requests it. Only references need the global
-    // embedding (for the alignment module); parts skip it.
+    // embedding, for the alignment module, so parts skip it.
     ImageFeatures extract(const cv::Mat &rgb, GlobalEmbedding globalEmbedding = GlobalEmbedding::Skip);
     // Encodes only; combine() then builds features for any neighbourhood.
     EncodedImage encode(const cv::Mat &rgb, GlobalEmbedding globalEmbedding = GlobalEmbedding::Skip);

@@ -101,8 +101,8 @@ private:
                          const QJsonObject &alignmentDecision, const Thresholds &initial);
     PartRecord inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
                            const PartScoreFunction &score, const LotRequest &request);
-    // Scores every part not stored yet on `lanes` threads and commits each on
-    // the calling thread; fills summary. `score` must be thread-safe when
+    // Scores every part not stored yet on `lanes` threads, commits each on the
+    // calling thread and fills summary. `score` must be thread-safe when
     // lanes > 1.
     void scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
                     const PartScoreFunction &score, int lanes, const LotCallbacks &callbacks,

@@ -20,7 +20,7 @@ struct NearestPatchOptions {
     // (FusedMaxSimilarity.h) where the CPU has AVX2 and FMA. False keeps the
     // sgemm tiles, which benchmarks compare it with.
     bool fusedKernel = true;
-    // Threads of one search; 0 takes the OpenBLAS count. Parts scored on
+    // Threads of one search, or 0 for the OpenBLAS count. Parts scored on
     // several lanes at once search on one thread each.
     int threads = 0;
 };
