@@ -10,6 +10,7 @@
 #include "scoring/AnomalyMap.h"
 #include "scoring/BlasThreads.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -54,6 +55,24 @@ bool sameFolder(const QString &stored, const QString &requested)
     return !a.canonicalFilePath().isEmpty() && a.canonicalFilePath() == b.canonicalFilePath();
 }
 
+// Returns "<part name>_heatmap.png". File systems such as ext4 allow 255
+// bytes per name, so a longer part name keeps its first characters and gets
+// 8 hex digits of the SHA-256 of the full name, which keeps names distinct.
+QString heatmapFileName(const QString &partPath)
+{
+    constexpr int maxNameBytes = 255;
+    const QString base = QFileInfo(partPath).completeBaseName();
+    const QString suffix = QStringLiteral("_heatmap.png");
+    if ((base + suffix).toUtf8().size() <= maxNameBytes)
+        return base + suffix;
+    const QString digest = QString::fromLatin1(
+        QCryptographicHash::hash(base.toUtf8(), QCryptographicHash::Sha256).toHex().left(8));
+    QString kept = base;
+    while ((kept + QLatin1Char('~') + digest + suffix).toUtf8().size() > maxNameBytes)
+        kept.chop(1);
+    return kept + QLatin1Char('~') + digest + suffix;
+}
+
 void writeHeatmap(const QString &folder, const QString &partPath, const cv::Mat &rgb,
                   const PartScore &score, const Thresholds &thresholds, double sigma, double opacity)
 {
@@ -61,15 +80,15 @@ void writeHeatmap(const QString &folder, const QString &partPath, const cv::Mat 
     const cv::Mat overlay = overlayHeatmap(rgb, colouriseAnomalyMap(map, thresholds.reject), opacity);
     cv::Mat bgr;
     cv::cvtColor(overlay, bgr, cv::COLOR_RGB2BGR);
-    const QString target = QDir(folder).filePath(QFileInfo(partPath).completeBaseName() + QStringLiteral("_heatmap.png"));
+    const QString target = QDir(folder).filePath(heatmapFileName(partPath));
     std::vector<uchar> bytes;
     if (!cv::imencode(".png", bgr, bytes))
         throw Error(QStringLiteral("Cannot encode the heatmap of %1").arg(partPath));
     QFile file(target);
     if (!file.open(QIODevice::WriteOnly) || file.write(reinterpret_cast<const char *>(bytes.data()),
                                                        static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
-        throw Error(QStringLiteral("Cannot write heatmap %1: %2. Check free space and permissions.")
-                        .arg(target, file.errorString()));
+        throw Error(QStringLiteral("Cannot write heatmap %1: %2. Check free space and the folder's permissions, "
+                                   "or run without heatmaps.").arg(target, file.errorString()));
 }
 
 // Runs the encoder twice on a grey image at its input size with the outputs
@@ -317,6 +336,10 @@ LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &cal
                               const std::atomic<bool> *cancel)
 {
     request.settings.validate();
+    const QString &maskImage = request.settings.mask.maskImagePath;
+    if (!maskImage.isEmpty() && !QFileInfo(maskImage).isFile())
+        throw SettingsError(QStringLiteral("Mask image %1 was not found. Give the path of an existing mask image "
+                                           "(white = inspect, black = ignore) or none.").arg(maskImage));
     if (request.lotName.trimmed().isEmpty())
         throw SettingsError(QStringLiteral("The lot needs a name."));
     const QStringList parts = request.partPaths.isEmpty() ? listImages(request.lotFolder) : request.partPaths;

@@ -4,6 +4,7 @@
 #include "common/Hashing.h"
 #include "common/Logging.h"
 #include "imaging/ImageLoader.h"
+#include "inspection/PartScorer.h"
 #include "scoring/ImageScore.h"
 #include "scoring/NearestPatch.h"
 
@@ -17,6 +18,7 @@ struct EncodedReference {
     std::vector<FeatureMap> patches;                 // per candidate transform
     std::vector<std::vector<float>> embeddings;      // per candidate transform
     TileLayout originalTiling;                       // tiles of the untransformed image
+    PatchGrid originalForeground;                    // mask of the untransformed image; empty without one
 };
 
 // Logs how the first reference was cut into tiles, because a tiled search
@@ -32,8 +34,21 @@ void logTiling(const TileLayout &layout, const TilingSettings &tiling)
                                    << "tiles of" << layout.tileSide << "px; the search grows with the square of the tile count";
 }
 
+// Returns the foreground of a reference for its leave-one-out score. A mask
+// image that cannot be read is a settings error, not a problem of the
+// reference.
+PatchGrid originalForeground(const ImageFeatures &features, const MaskSettings &mask)
+{
+    try {
+        return foregroundFor(features, mask);
+    } catch (const ImageError &error) {
+        throw SettingsError(QStringLiteral("The mask image cannot be used: %1. Give a readable mask image "
+                                           "(white = inspect, black = ignore) or none.").arg(error.message()));
+    }
+}
+
 EncodedReference encodeReference(FeatureExtractor &extractor, const QString &path,
-                                 const std::vector<ImageTransform> &candidates)
+                                 const std::vector<ImageTransform> &candidates, const MaskSettings &mask)
 {
     const LoadedImage loaded = loadImage(path);
     EncodedReference encoded;
@@ -42,8 +57,10 @@ EncodedReference encodeReference(FeatureExtractor &extractor, const QString &pat
     encoded.image.size = loaded.rgb.size();
     for (const ImageTransform &transform : candidates) {
         ImageFeatures features = extractor.extract(applyTransform(loaded.rgb, transform), GlobalEmbedding::Compute);
-        if (encoded.patches.empty())
+        if (encoded.patches.empty()) {
             encoded.originalTiling = features.tiling;
+            encoded.originalForeground = originalForeground(features, mask);
+        }
         encoded.patches.push_back(std::move(features.patches));
         encoded.embeddings.push_back(std::move(features.globalEmbedding));
     }
@@ -66,7 +83,7 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
         if (cancel && cancel->load())
             throw SettingsError(QStringLiteral("Building the reference set was cancelled."));
         try {
-            encoded.push_back(encodeReference(extractor, paths[i], candidates));
+            encoded.push_back(encodeReference(extractor, paths[i], candidates, settings.mask));
         } catch (const ImageError &error) {
             qCWarning(lcInspection) << "Skipping reference" << paths[i] << ":" << error.reason();
             set.mRejected.push_back({paths[i], error.reason()});
@@ -86,6 +103,7 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
 
     std::vector<FeatureMap> originals;
     std::vector<TileLayout> originalTilings;
+    std::vector<PatchGrid> foregrounds;
     for (std::size_t i = 0; i < encoded.size(); ++i) {
         for (std::size_t t = 0; t < candidates.size(); ++t) {
             const bool allowed = std::any_of(set.mAlignment.transforms.begin(), set.mAlignment.transforms.end(),
@@ -97,9 +115,10 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
         }
         originals.push_back(std::move(encoded[i].patches[0]));
         originalTilings.push_back(encoded[i].originalTiling);
+        foregrounds.push_back(std::move(encoded[i].originalForeground));
         set.mImages.push_back(encoded[i].image);
     }
-    set.computeLeaveOneOutScores(originals, originalTilings, settings);
+    set.computeLeaveOneOutScores(originals, originalTilings, foregrounds, settings);
     qCInfo(lcInspection) << "Reference set:" << set.mImages.size() << "images," << set.mBank.size()
                          << "patches," << set.mBank.bytes() / (1024 * 1024) << "MiB;" << set.mAlignment.reason;
     logTiling(encoded.front().originalTiling, settings.tiling);
@@ -108,15 +127,17 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
 
 void ReferenceSet::computeLeaveOneOutScores(const std::vector<FeatureMap> &originals,
                                             const std::vector<TileLayout> &tilings,
+                                            const std::vector<PatchGrid> &foregrounds,
                                             const InspectionSettings &settings)
 {
     if (mImages.size() < 2)
         return;
     for (std::size_t i = 0; i < mImages.size(); ++i) {
-        // Stitched like a part's scores, so the thresholds apply to parts unchanged.
         PatchGrid stacked(originals[i].height, originals[i].width);
         stacked.values = nearestPatchScores(originals[i], mBank, static_cast<int>(i), settings.search);
-        mImages[i].leaveOneOutScore = imageScore(stitchTileGrids(stacked, tilings[i]).values, settings.imageScore);
+        PatchGrid scores = stitchTileGrids(stacked, tilings[i]);
+        applyForeground(scores, foregrounds[i], settings.mask);
+        mImages[i].leaveOneOutScore = imageScore(scores.values, settings.imageScore);
     }
 }
 

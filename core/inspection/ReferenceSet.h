@@ -54,8 +54,11 @@ public:
     Thresholds thresholds(const InspectionSettings &settings) const;
 
 private:
+    // Scores each original as a part would be scored, its own patches
+    // excluded from the bank and its foreground mask applied, so that the
+    // thresholds fit masked part scores.
     void computeLeaveOneOutScores(const std::vector<FeatureMap> &originals, const std::vector<TileLayout> &tilings,
-                                  const InspectionSettings &settings);
+                                  const std::vector<PatchGrid> &foregrounds, const InspectionSettings &settings);
 
     MemoryBank mBank;
     std::vector<ReferenceImage> mImages;

@@ -186,6 +186,62 @@ private slots:
         QVERIFY2(bad->error.contains(QStringLiteral("empty"), Qt::CaseInsensitive), qPrintable(bad->error));
     }
 
+    // A region mask halves the scores of patches outside it, on parts and on
+    // the references' leave-one-out scores alike, so the derived reject
+    // threshold must fall too.
+    void maskLowersDerivedThreshold()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("masked.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest plain = request(QStringLiteral("unmasked"));
+        plain.partPaths = LotInspection::listImages(mSample.lotDir).mid(0, 1);
+        LotRequest masked = plain;
+        masked.lotName = QStringLiteral("masked");
+        masked.settings.mask.source = MaskSource::Region;
+        masked.settings.mask.regionOfInterest = QRectF(0.25, 0.25, 0.5, 0.5);
+        const LotSummary plainSummary = inspection.run(plain);
+        const LotSummary maskedSummary = inspection.run(masked);
+        QVERIFY2(maskedSummary.lot.rejectThreshold < plainSummary.lot.rejectThreshold,
+                 qPrintable(QStringLiteral("%1 against %2").arg(maskedSummary.lot.rejectThreshold)
+                                .arg(plainSummary.lot.rejectThreshold)));
+    }
+
+    void missingMaskImageIsRejected()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("maskimage.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("maskimage"));
+        r.settings.mask.source = MaskSource::Region;
+        r.settings.mask.maskImagePath = mSampleDir.filePath(QStringLiteral("no-such-mask.png"));
+        try {
+            inspection.run(r);
+            QFAIL("a missing mask image was accepted");
+        } catch (const SettingsError &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("no-such-mask.png")), qPrintable(error.message()));
+        }
+        QVERIFY(!store->findLot(QStringLiteral("maskimage")).has_value());
+    }
+
+    // ext4 allows 255 bytes per file name, and "_heatmap.png" must not push a
+    // long but valid part name over it.
+    void longPartNameGetsShortHeatmapName()
+    {
+        QTemporaryDir lotDir;
+        const QString longName = QString(250, QLatin1Char('p')) + QStringLiteral(".png");
+        QVERIFY(QFile::copy(LotInspection::listImages(mSample.lotDir).first(), lotDir.filePath(longName)));
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("longname.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("longname"));
+        r.lotFolder = lotDir.path();
+        r.heatmapFolder = lotDir.filePath(QStringLiteral("heatmaps"));
+        const LotSummary summary = inspection.run(r);
+        QCOMPARE(summary.counts.error, 0);
+        const QStringList heatmaps = QDir(r.heatmapFolder).entryList(QDir::Files);
+        QCOMPARE(heatmaps.size(), 1);
+        QVERIFY(heatmaps.first().toUtf8().size() <= 255);
+        QVERIFY(heatmaps.first().endsWith(QStringLiteral("_heatmap.png")));
+    }
+
     void noUsableReferenceIsRejected()
     {
         QTemporaryDir dir;
