@@ -7,13 +7,16 @@
 
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace patchead::cli {
 
 double numberOption(const QCommandLineParser &parser, const QString &name)
 {
     bool ok = false;
     const double value = parser.value(name).toDouble(&ok);
-    if (!ok)
+    // QString::toDouble accepts "nan" and "inf", which no option can use.
+    if (!ok || !std::isfinite(value))
         throw SettingsError(QStringLiteral("--%1 needs a number, got \"%2\".").arg(name, parser.value(name)));
     return value;
 }
@@ -35,13 +38,17 @@ QRectF rectOption(const QString &name, const QString &text)
     QVector<double> values;
     for (const QString &part : parts) {
         bool ok = false;
-        values.append(part.trimmed().toDouble(&ok));
-        if (!ok)
+        const double value = part.trimmed().toDouble(&ok);
+        if (!ok || !std::isfinite(value))
             break;
+        values.append(value);
     }
-    if (values.size() != 4 || values[2] <= 0 || values[3] <= 0)
-        throw SettingsError(QStringLiteral("--%1 needs x,y,width,height as fractions of the image, such as "
-                                           "0.1,0.1,0.8,0.8; got \"%2\".").arg(name, text));
+    // A small tolerance lets 0.1 + 0.9 count as reaching the edge exactly.
+    constexpr double edge = 1.0 + 1e-9;
+    if (values.size() != 4 || values[0] < 0 || values[1] < 0 || values[2] <= 0 || values[3] <= 0
+        || values[0] + values[2] > edge || values[1] + values[3] > edge)
+        throw SettingsError(QStringLiteral("--%1 needs x,y,width,height as fractions of the image that stay "
+                                           "inside it, such as 0.1,0.1,0.8,0.8; got \"%2\".").arg(name, text));
     return QRectF(values[0], values[1], values[2], values[3]);
 }
 
