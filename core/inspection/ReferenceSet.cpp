@@ -47,8 +47,17 @@ PatchGrid originalForeground(const ImageFeatures &features, const MaskSettings &
     }
 }
 
+// Throws when the run was cancelled. Checked before each transformed copy,
+// because one reference with 8 rotations of many tiles can take minutes.
+void throwIfCancelled(const std::atomic<bool> *cancel)
+{
+    if (cancel && cancel->load())
+        throw SettingsError(QStringLiteral("Building the reference set was cancelled."));
+}
+
 EncodedReference encodeReference(FeatureExtractor &extractor, const QString &path,
-                                 const std::vector<ImageTransform> &candidates, const MaskSettings &mask)
+                                 const std::vector<ImageTransform> &candidates, const MaskSettings &mask,
+                                 const std::atomic<bool> *cancel)
 {
     const LoadedImage loaded = loadImage(path);
     EncodedReference encoded;
@@ -56,6 +65,7 @@ EncodedReference encodeReference(FeatureExtractor &extractor, const QString &pat
     encoded.image.sha256 = fileSha256(path);
     encoded.image.size = loaded.rgb.size();
     for (const ImageTransform &transform : candidates) {
+        throwIfCancelled(cancel);
         ImageFeatures features = extractor.extract(applyTransform(loaded.rgb, transform), GlobalEmbedding::Compute);
         if (encoded.patches.empty()) {
             encoded.originalTiling = features.tiling;
@@ -80,10 +90,9 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
     ReferenceSet set;
     std::vector<EncodedReference> encoded;
     for (int i = 0; i < paths.size(); ++i) {
-        if (cancel && cancel->load())
-            throw SettingsError(QStringLiteral("Building the reference set was cancelled."));
+        throwIfCancelled(cancel);
         try {
-            encoded.push_back(encodeReference(extractor, paths[i], candidates, settings.mask));
+            encoded.push_back(encodeReference(extractor, paths[i], candidates, settings.mask, cancel));
         } catch (const ImageError &error) {
             qCWarning(lcInspection) << "Skipping reference" << paths[i] << ":" << error.reason();
             set.mRejected.push_back({paths[i], error.reason()});
