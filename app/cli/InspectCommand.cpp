@@ -105,10 +105,20 @@ LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &o
     request.operatorName = parser.value(QStringLiteral("operator"));
     request.settings = settingsFromOptions(parser);
     request.settings.threshold.rejectMargin = numberOption(parser, QStringLiteral("reject-margin"));
-    if (parser.isSet(QStringLiteral("threshold")))
+    if (parser.isSet(QStringLiteral("threshold"))) {
         request.settings.fixedRejectThreshold = numberOption(parser, QStringLiteral("threshold"));
-    if (parser.isSet(QStringLiteral("review-threshold")))
+        // 0 means "derive the threshold" in the settings, so a given 0 would be ignored.
+        if (request.settings.fixedRejectThreshold <= 0.0)
+            throw SettingsError(QStringLiteral("--threshold %1 is not a reject threshold; give a positive image "
+                                               "score, or leave --threshold out to derive it from the references.")
+                                    .arg(request.settings.fixedRejectThreshold));
+    }
+    if (parser.isSet(QStringLiteral("review-threshold"))) {
+        if (!parser.isSet(QStringLiteral("threshold")))
+            throw SettingsError(QStringLiteral("--review-threshold needs --threshold as well; give both, or "
+                                               "neither to derive them from the references."));
         request.settings.fixedReviewThreshold = numberOption(parser, QStringLiteral("review-threshold"));
+    }
     request.settings.validate();
     requireTwoReferences(request);
     const double settleSeconds = numberOption(parser, QStringLiteral("settle-time"));

@@ -492,6 +492,9 @@ void TestCliInputs::badOptions_data()
     QTest::newRow("unknown device") << QStringList{"--device", "gpu"} << "Error: --device \"gpu\" is not a device";
     QTest::newRow("device index not a number") << QStringList{"--device", "cuda:x"} << "Error: --device \"cuda:x\" is not a device";
     QTest::newRow("resolution too small") << QStringList{"--resolution", "7"} << "Error: Resolution 7 is out of range";
+    QTest::newRow("zero threshold") << QStringList{"--threshold", "0"} << "Error: --threshold 0 is not a reject threshold";
+    QTest::newRow("review threshold alone") << QStringList{"--review-threshold", "0.1"}
+                                            << "Error: --review-threshold needs --threshold";
     QTest::newRow("sigma not a number") << QStringList{"--sigma", "nan"} << "Error: --sigma needs a number";
     QTest::newRow("region outside the image") << QStringList{"--mask", "region", "--roi", "2,2,0.5,0.5"}
                                               << "Error: --roi needs x,y,width,height";
