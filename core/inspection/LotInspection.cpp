@@ -67,10 +67,10 @@ QString heatmapFileName(const QString &partPath)
         return base + suffix;
     const QString digest = QString::fromLatin1(
         QCryptographicHash::hash(base.toUtf8(), QCryptographicHash::Sha256).toHex().left(8));
-    QString kept = base;
-    while ((kept + QLatin1Char('~') + digest + suffix).toUtf8().size() > maxNameBytes)
-        kept.chop(1);
-    return kept + QLatin1Char('~') + digest + suffix;
+    QString shortened = base;
+    while ((shortened + QLatin1Char('~') + digest + suffix).toUtf8().size() > maxNameBytes)
+        shortened.chop(1);
+    return shortened + QLatin1Char('~') + digest + suffix;
 }
 
 void writeHeatmap(const QString &folder, const QString &partPath, const cv::Mat &rgb,
@@ -102,6 +102,19 @@ void warmUpPartEncoder(FeatureExtractor &extractor, const Encoder &encoder)
     for (int run = 0; run < 2; ++run)
         extractor.extract(grey);
 }
+
+// Sets LibTorch's intra-op thread count for the lifetime of the object and
+// restores the previous count afterwards, also when scoring throws.
+class TorchThreadsScope {
+public:
+    explicit TorchThreadsScope(int threads) : mPrevious(torchThreadCount()) { configureTorchThreads(threads); }
+    ~TorchThreadsScope() { configureTorchThreads(mPrevious); }
+    TorchThreadsScope(const TorchThreadsScope &) = delete;
+    TorchThreadsScope &operator=(const TorchThreadsScope &) = delete;
+
+private:
+    int mPrevious;
+};
 
 } // namespace
 
@@ -312,22 +325,16 @@ LotSummary LotInspection::runFewShot(const LotRequest &request, const QStringLis
     // the heatmap file) overlap with the other lanes' work.
     const int lanes = partLaneCount(request);
     InspectionSettings laneSettings = request.settings;
-    const int torchThreads = torchThreadCount();
-    if (lanes > 1) {
+    if (lanes > 1)
         laneSettings.search.threads = 1;
-        configureTorchThreads(1);
-    }
     qCInfo(lcInspection) << "Lot" << request.lotName << ": parts scored on" << lanes << "lane(s)";
     auto score = [&](const QString &, const cv::Mat &rgb) {
         return scorePartImage(extractor, references, rgb, laneSettings);
     };
-    try {
+    {
+        const TorchThreadsScope laneThreads(lanes > 1 ? 1 : torchThreadCount());
         scoreParts(parts, lot, request, score, lanes, callbacks, cancel, summary);
-    } catch (...) {
-        configureTorchThreads(torchThreads);
-        throw;
     }
-    configureTorchThreads(torchThreads);
     finishLot(lot.id, request, summary);
     return summary;
 }

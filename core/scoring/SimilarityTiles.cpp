@@ -1,6 +1,7 @@
 #include "scoring/SimilarityTiles.h"
 
 #include "common/Error.h"
+#include "scoring/BlasThreads.h"
 
 #include <cblas.h>
 
@@ -35,7 +36,7 @@ void forEachSimilarityTile(const float *queries, int count, const MemoryBank &ba
     // NOTE: with options.threads = 1 the team has one thread, which OpenBLAS
     // does not count as a parallel region, so its sgemm may still start its
     // own threads. Part lanes mostly take the fused kernel instead.
-    const int threads = options.threads > 0 ? options.threads : std::max(1, openblas_get_num_threads());
+    const int threads = options.threads > 0 ? options.threads : blasThreadCount();
     const int blockRows = queryBlockRows(count, threads, options.queryTile);
     const int blocks = (count + blockRows - 1) / blockRows;
     const int channels = bank.channels();
