@@ -7,6 +7,7 @@
 #include "imaging/ImageLoader.h"
 #include "inspection/ReferenceSet.h"
 #include "scoring/AnomalyMap.h"
+#include "scoring/ConeBoundSearch.h"
 #include "scoring/ImageScore.h"
 #include "scoring/NearestPatch.h"
 #include "store/LotStore.h"
@@ -80,12 +81,35 @@ qint64 createBenchLot(LotStore &store, const Encoder &encoder)
     return store.createLot(lot);
 }
 
+// Measures of the work the cone-bound search skipped: the time of the same
+// search over every (query, bank patch) pair, and the share of (6-query
+// block, bank group) pairs the cone-bound search multiplied.
+struct SearchComparison {
+    StageTimes everyPair;
+    ConeSearchStats cone;
+};
+
+// Searches the part again without the cone bounds, and once more with them
+// to count the groups searched. Neither run counts in the stage times.
+void compareSearches(const FeatureMap &patches, const MemoryBank &bank, const NearestPatchOptions &options,
+                     SearchComparison &comparison)
+{
+    NearestPatchOptions everyPair = options;
+    everyPair.coneBounds = false;
+    timed(comparison.everyPair, QStringLiteral("search"), [&] { return nearestPatchScores(patches, bank, -1, everyPair); });
+    if (bank.searchIndex()) {
+        std::vector<float> maxima(static_cast<std::size_t>(patches.patchCount()));
+        coneBoundMaxSimilarity(patches.data.data(), patches.patchCount(), *bank.searchIndex(),
+                               searchThreadCount(options), maxima.data(), &comparison.cone, patches.width);
+    }
+}
+
 // Scores one part stage by stage with the core calls the pipeline makes
 // (FeatureExtractor::extract and scorePartImage in one). Returns the number
 // of patches of the part.
 int scorePartByStage(const QString &path, Encoder &encoder, const FeatureExtractor &extractor,
                       const ReferenceSet &references, const InspectionSettings &settings, LotStore &store,
-                      qint64 lotId, StageTimes &times)
+                      qint64 lotId, StageTimes &times, SearchComparison &comparison)
 {
     const LoadedImage image = timed(times, QStringLiteral("decode"), [&] { return loadImage(path); });
     InputSpec spec = encoder.manifest().input;
@@ -99,6 +123,7 @@ int scorePartByStage(const QString &path, Encoder &encoder, const FeatureExtract
     PatchGrid grid(patches.height, patches.width);
     grid.values = timed(times, QStringLiteral("search"),
                         [&] { return nearestPatchScores(patches, references.bank(), -1, settings.search); });
+    compareSearches(patches, references.bank(), settings.search, comparison);
     const double score = timed(times, QStringLiteral("image_score"), [&] { return imageScore(grid.values, settings.imageScore); });
     timed(times, QStringLiteral("map"), [&] { return renderAnomalyMap(grid, inputSize, settings.mapSigma, image.rgb.size()); });
 
@@ -132,12 +157,14 @@ void runStagesCase(const CaseParameters &parameters)
 
     const QString databasePath = freshDatabasePath(parameters);
     StageTimes times;
+    SearchComparison comparison;
     int patchCount = 0;
     {
         const std::unique_ptr<LotStore> store = LotStore::open(databasePath);
         const qint64 lotId = createBenchLot(*store, *encoder);
         for (const QString &path : parts)
-            patchCount = scorePartByStage(path, *encoder, extractor, references, settings, *store, lotId, times);
+            patchCount = scorePartByStage(path, *encoder, extractor, references, settings, *store, lotId, times,
+                                          comparison);
     }
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
         QFile::remove(databasePath + suffix);
@@ -146,7 +173,13 @@ void runStagesCase(const CaseParameters &parameters)
     const QJsonObject stages = times.medians();
     const double searchFlops = 2.0 * patchCount * references.bank().size() * references.bank().channels();
     result[QStringLiteral("stages_ms")] = stages;
+    // Effective rates: the flops of every pair over the time taken.
     result[QStringLiteral("search_gflops")] = searchFlops / (stages[QStringLiteral("search")].toDouble() / 1000.0) / 1e9;
+    const double everyPairMs = comparison.everyPair.medians()[QStringLiteral("search")].toDouble();
+    result[QStringLiteral("search_every_pair_ms")] = everyPairMs;
+    result[QStringLiteral("search_every_pair_gflops")] = searchFlops / (everyPairMs / 1000.0) / 1e9;
+    result[QStringLiteral("search_groups_share")] = comparison.cone.groupsTotal > 0
+        ? static_cast<double>(comparison.cone.groupsSearched) / static_cast<double>(comparison.cone.groupsTotal) : 1.0;
     result[QStringLiteral("bank_patches")] = references.bank().size();
     result[QStringLiteral("channels")] = references.bank().channels();
     result[QStringLiteral("parts")] = parts.size();

@@ -46,8 +46,13 @@ void printStages(const QJsonObject &results, const QString &label, QTextStream &
         stream << "| " << stage << " | " << number(value, 2) << " |\n";
     }
     stream << "| sum | " << number(sum, 2) << " |\n";
-    stream << "\nSearch: " << repeats.first().toObject()[QStringLiteral("bank_patches")].toInt() << " bank patches, "
-           << number(field(results, label, QStringLiteral("search_gflops"))) << " GFLOP/s\n";
+    stream << "\nSearch: " << repeats.first().toObject()[QStringLiteral("bank_patches")].toInt()
+           << " bank patches. Cone-bound search " << number(field(results, label, QStringLiteral("stages_ms.search")), 2)
+           << " ms, multiplying " << number(100.0 * field(results, label, QStringLiteral("search_groups_share")))
+           << " % of the (6-query block, 16-patch group) pairs, effective "
+           << number(field(results, label, QStringLiteral("search_gflops"))) << " GFLOP/s; every pair (fused kernel) "
+           << number(field(results, label, QStringLiteral("search_every_pair_ms")), 2) << " ms, "
+           << number(field(results, label, QStringLiteral("search_every_pair_gflops"))) << " GFLOP/s\n";
 }
 
 void printHeadline(const QJsonObject &results, QTextStream &stream)

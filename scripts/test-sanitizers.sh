@@ -18,7 +18,7 @@ BUILD_DIR="${BUILD_DIR:-build-asan-ci}"
 SUITES=(
   test_image_loader
   test_lot_store
-  test_nearest_patch test_image_score test_threshold test_anomaly_map test_mutual_scoring test_foreground_mask
+  test_nearest_patch test_cone_bound_search test_image_score test_threshold test_anomaly_map test_mutual_scoring test_foreground_mask
   metrics_ranking metrics_pixel
   dataset_mvtec dataset_suffix dataset_kshot
   fuzz_replay_image_header fuzz_replay_image_load fuzz_replay_encoder_manifest

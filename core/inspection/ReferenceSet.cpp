@@ -5,8 +5,11 @@
 #include "common/Logging.h"
 #include "imaging/ImageLoader.h"
 #include "inspection/PartScorer.h"
+#include "scoring/FusedMaxSimilarity.h"
 #include "scoring/ImageScore.h"
 #include "scoring/NearestPatch.h"
+
+#include <QElapsedTimer>
 
 namespace patchead {
 
@@ -128,6 +131,12 @@ ReferenceSet ReferenceSet::build(FeatureExtractor &extractor, const QStringList 
         set.mImages.push_back(encoded[i].image);
     }
     set.computeLeaveOneOutScores(originals, originalTilings, foregrounds, settings);
+    if (settings.search.coneBounds && settings.search.fusedKernel && fusedMaxSimilarityAvailable()) {
+        QElapsedTimer indexTimer;
+        indexTimer.start();
+        set.mBank.buildSearchIndex();
+        qCInfo(lcInspection) << "Search index of the memory bank built in" << indexTimer.elapsed() << "ms";
+    }
     qCInfo(lcInspection) << "Reference set:" << set.mImages.size() << "images," << set.mBank.size()
                          << "patches," << set.mBank.bytes() / (1024 * 1024) << "MiB;" << set.mAlignment.reason;
     logTiling(encoded.front().originalTiling, settings.tiling);

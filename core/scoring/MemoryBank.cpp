@@ -1,6 +1,7 @@
 #include "scoring/MemoryBank.h"
 
 #include "common/Error.h"
+#include "scoring/ConeBoundSearch.h"
 
 #include <algorithm>
 
@@ -17,6 +18,12 @@ void MemoryBank::add(const FeatureMap &patches, int sourceImage)
     mPatches.insert(mPatches.end(), patches.data.begin(), patches.data.end());
     mSources.insert(mSources.end(), static_cast<std::size_t>(patches.patchCount()), sourceImage);
     mSourceCount = std::max(mSourceCount, sourceImage + 1);
+    mSearchIndex.reset();
+}
+
+void MemoryBank::buildSearchIndex()
+{
+    mSearchIndex = std::make_shared<const BankConeIndex>(*this);
 }
 
 } // namespace patchead

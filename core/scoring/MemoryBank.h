@@ -2,9 +2,12 @@
 
 #include "common/FeatureMap.h"
 
+#include <memory>
 #include <vector>
 
 namespace patchead {
+
+class BankConeIndex;
 
 // The reference patches that test patches are compared with: unit-length
 // embeddings stored row after row, each tagged with the reference image it
@@ -29,11 +32,19 @@ public:
     int sourceCount() const { return mSourceCount; }
     std::size_t bytes() const { return mPatches.size() * sizeof(float); }
 
+    // Builds the index of the exact pruned search (ConeBoundSearch.h), a
+    // second, packed copy of the patches. Call it once the bank is complete,
+    // because add() drops the index.
+    void buildSearchIndex();
+    // The index, or null when none is built.
+    const BankConeIndex *searchIndex() const { return mSearchIndex.get(); }
+
 private:
     int mChannels = 0;
     int mSourceCount = 0;
     std::vector<float> mPatches;
     std::vector<int> mSources;
+    std::shared_ptr<const BankConeIndex> mSearchIndex;
 };
 
 } // namespace patchead

@@ -1,9 +1,11 @@
 #include "scoring/MutualScoring.h"
 
 #include "common/Error.h"
+#include "scoring/PanelKernels.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <queue>
 
 namespace patchead {
@@ -113,11 +115,62 @@ std::vector<float> pooledQuantileScores(const QueryBlock &patches, int target, c
     return scores;
 }
 
+// Returns the bank's patches of each source as runs of consecutive indices
+// (first, count). A batch bank has one run per image.
+std::vector<std::vector<std::pair<int, int>>> sourceRuns(const MemoryBank &bank)
+{
+    std::vector<std::vector<std::pair<int, int>>> runs(static_cast<std::size_t>(bank.sourceCount()));
+    for (int first = 0; first < bank.size();) {
+        int end = first + 1;
+        while (end < bank.size() && bank.source(end) == bank.source(first))
+            ++end;
+        runs[static_cast<std::size_t>(bank.source(first))].push_back({first, end - first});
+        first = end;
+    }
+    return runs;
+}
+
+// Per-source maxima with the register-blocked kernel (PanelKernels.h):
+// each thread takes whole sources, packs their runs and folds every query
+// into them, so no similarity is stored and no patch's source is looked up.
+std::vector<float> fusedMaxPerSource(const float *queries, int count, const MemoryBank &bank, int excludedSource,
+                                     int threads)
+{
+    const int sources = bank.sourceCount();
+    const int channels = bank.channels();
+    std::vector<float> best(static_cast<std::size_t>(count) * sources, -1.0f);
+    const std::vector<std::vector<std::pair<int, int>>> runs = sourceRuns(bank);
+
+#pragma omp parallel num_threads(std::max(1, std::min(threads, sources)))
+    {
+        std::vector<float> panels;
+        std::vector<float> running(static_cast<std::size_t>(count) * kFloatsPerRegister);
+#pragma omp for schedule(dynamic, 1)
+        for (int source = 0; source < sources; ++source) {
+            if (source == excludedSource || runs[static_cast<std::size_t>(source)].empty())
+                continue;
+            std::fill(running.begin(), running.end(), -std::numeric_limits<float>::infinity());
+            for (const auto &[first, length] : runs[static_cast<std::size_t>(source)]) {
+                packPanels(bank.data(), channels, first, length, panels);
+                const int panelCount = static_cast<int>(panels.size() / (static_cast<std::size_t>(kPanelWidth) * channels));
+                foldAllQueries(queries, count, channels, panels.data(), panelCount, running.data());
+            }
+            for (int q = 0; q < count; ++q) {
+                const float *lanes = running.data() + static_cast<std::size_t>(q) * kFloatsPerRegister;
+                best[static_cast<std::size_t>(q) * sources + source] = *std::max_element(lanes, lanes + kFloatsPerRegister);
+            }
+        }
+    }
+    return best;
+}
+
 } // namespace
 
 std::vector<float> maxCosinePerSource(const float *queries, int count, const MemoryBank &bank,
                                       int excludedSource, const NearestPatchOptions &options)
 {
+    if (options.fusedKernel && panelKernelsAvailable())
+        return fusedMaxPerSource(queries, count, bank, excludedSource, searchThreadCount(options));
     const int sources = bank.sourceCount();
     std::vector<float> best(static_cast<std::size_t>(count) * sources, -1.0f);
     forEachSimilarityTile(queries, count, bank, options,

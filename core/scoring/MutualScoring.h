@@ -37,18 +37,22 @@ MutualScoringRule mutualScoringRuleFromName(const QString &name); // throws Sett
 // batch members). Returns (1 - cos)-scale distances halved to the few-shot
 // scale, a(p) = d(p) / 2, so zero-shot and few-shot scores share one range.
 //
-// Memory: one query-tile x bank-tile similarity tile per search thread
-// (NearestPatchOptions) plus min(count, 1024) x sources floats for the
-// per-source minima (the MuSc rule) or count x k floats for the heaps of
-// the pooled quantile; nothing grows with the square of the batch size.
-// Time grows with the square of the batch size.
+// Memory per search thread: under the MuSc rule, one source's patches
+// packed for the kernel of PanelKernels.h (175 KiB for 784 patches of 56
+// channels). Under the pooled rule and on CPUs without AVX2, one
+// query-tile x bank-tile similarity tile (NearestPatchOptions). On top of
+// that, min(count, 1024) x sources floats of per-source maxima (MuSc) or
+// count x k floats of heaps (pooled quantile).
+//
+// Nothing grows with the square of the batch size; time does.
 std::vector<float> mutualPatchScores(const float *targetPatches, int count, int target, const MemoryBank &batch,
                                      const MutualScoringSettings &settings,
                                      const NearestPatchOptions &options = {});
 
 // Per-source maximum cosine similarity: result[q * sourceCount + s] is the
 // best similarity of query q to any patch of source s (-1 when s has no
-// patches or is `excludedSource`).
+// patches or is `excludedSource`). Uses the register-blocked kernel where
+// the CPU has AVX2 and FMA and options.fusedKernel is set, else sgemm tiles.
 std::vector<float> maxCosinePerSource(const float *queries, int count, const MemoryBank &bank,
                                       int excludedSource, const NearestPatchOptions &options = {});
 

@@ -1,7 +1,7 @@
 #include "scoring/NearestPatch.h"
 
 #include "common/Error.h"
-#include "scoring/BlasThreads.h"
+#include "scoring/ConeBoundSearch.h"
 #include "scoring/FusedMaxSimilarity.h"
 
 #include <algorithm>
@@ -45,17 +45,20 @@ void foldTileMaxima(const float *tile, int rows, int columns, int bankStart, con
     }
 }
 
-} // namespace
-
-std::vector<float> maxCosineSimilarity(const float *queries, int count, const MemoryBank &bank,
-                                       int excludedSource, const NearestPatchOptions &options)
+// maxCosineSimilarity for queries that form a row-major grid gridWidth
+// patches wide (0: no grid), which the cone-bound search blocks by.
+std::vector<float> maxCosineOnGrid(const float *queries, int count, int gridWidth, const MemoryBank &bank,
+                                   int excludedSource, const NearestPatchOptions &options)
 {
     if (bank.isEmpty())
         throw SettingsError(QStringLiteral("The memory bank is empty: add at least one reference image."));
     std::vector<float> maxima(static_cast<std::size_t>(count), -std::numeric_limits<float>::infinity());
     if (options.fusedKernel && excludedSource < 0 && fusedMaxSimilarityAvailable()) {
-        fusedMaxSimilarity(queries, count, bank, options.threads > 0 ? options.threads : blasThreadCount(),
-                           maxima.data());
+        if (options.coneBounds && bank.searchIndex())
+            coneBoundMaxSimilarity(queries, count, *bank.searchIndex(), searchThreadCount(options), maxima.data(),
+                                   nullptr, gridWidth);
+        else
+            fusedMaxSimilarity(queries, count, bank, searchThreadCount(options), maxima.data());
         return maxima;
     }
     forEachSimilarityTile(queries, count, bank, options,
@@ -69,6 +72,14 @@ std::vector<float> maxCosineSimilarity(const float *queries, int count, const Me
     return maxima;
 }
 
+} // namespace
+
+std::vector<float> maxCosineSimilarity(const float *queries, int count, const MemoryBank &bank,
+                                       int excludedSource, const NearestPatchOptions &options)
+{
+    return maxCosineOnGrid(queries, count, 0, bank, excludedSource, options);
+}
+
 std::vector<float> nearestPatchScores(const FeatureMap &patches, const MemoryBank &bank,
                                       int excludedSource, const NearestPatchOptions &options)
 {
@@ -76,8 +87,8 @@ std::vector<float> nearestPatchScores(const FeatureMap &patches, const MemoryBan
         throw SettingsError(QStringLiteral("Test patches have %1 channels but the memory bank holds %2; "
                                            "score with the encoder and layers the references used.")
                                 .arg(patches.channels).arg(bank.channels()));
-    std::vector<float> scores = maxCosineSimilarity(patches.data.data(), patches.patchCount(), bank,
-                                                    excludedSource, options);
+    std::vector<float> scores = maxCosineOnGrid(patches.data.data(), patches.patchCount(), patches.width, bank,
+                                                excludedSource, options);
     for (float &value : scores)
         value = (1.0f - value) * 0.5f;
     return scores;

@@ -23,6 +23,11 @@ int queryBlockRows(int count, int threads, int queryTile)
 
 } // namespace
 
+int searchThreadCount(const NearestPatchOptions &options)
+{
+    return options.threads > 0 ? options.threads : blasThreadCount();
+}
+
 void forEachSimilarityTile(const float *queries, int count, const MemoryBank &bank,
                            const NearestPatchOptions &options, const SimilarityTileVisitor &visit)
 {
@@ -36,7 +41,7 @@ void forEachSimilarityTile(const float *queries, int count, const MemoryBank &ba
     // NOTE: with options.threads = 1 the team has one thread, which OpenBLAS
     // does not count as a parallel region, so its sgemm may still start its
     // own threads. Part lanes mostly take the fused kernel instead.
-    const int threads = options.threads > 0 ? options.threads : blasThreadCount();
+    const int threads = searchThreadCount(options);
     const int blockRows = queryBlockRows(count, threads, options.queryTile);
     const int blocks = (count + blockRows - 1) / blockRows;
     const int channels = bank.channels();

@@ -20,6 +20,10 @@ struct NearestPatchOptions {
     // (FusedMaxSimilarity.h) where the CPU has AVX2 and FMA. False keeps the
     // sgemm tiles, which benchmarks compare it with.
     bool fusedKernel = true;
+    // With the fused kernel and a bank whose search index is built, skip the
+    // bank groups that cannot hold a query's nearest patch
+    // (ConeBoundSearch.h). Exact; false multiplies every pair.
+    bool coneBounds = true;
     // Threads of one search, or 0 for the OpenBLAS count. Parts scored on
     // several lanes at once search on one thread each.
     int threads = 0;
@@ -28,6 +32,9 @@ struct NearestPatchOptions {
 // Called with one tile of cosine similarities: rows x columns floats, row
 // after row, for queries [queryStart, queryStart + rows) against bank
 // patches [bankStart, bankStart + columns).
+// Threads one search runs on: options.threads, or the OpenBLAS count when 0.
+int searchThreadCount(const NearestPatchOptions &options);
+
 using SimilarityTileVisitor =
     std::function<void(int queryStart, int rows, int bankStart, int columns, const float *tile)>;
 

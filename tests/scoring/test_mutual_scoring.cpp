@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <random>
 
 using namespace patchead;
 
@@ -15,6 +16,23 @@ FeatureMap image(float angleA, float angleB)
     const float radians = static_cast<float>(M_PI / 180.0);
     map.data = {std::cos(angleA * radians), std::sin(angleA * radians),
                 std::cos(angleB * radians), std::sin(angleB * radians)};
+    return map;
+}
+
+FeatureMap randomImage(int patches, int channels, std::mt19937 &generator)
+{
+    std::normal_distribution<float> normal;
+    FeatureMap map(1, patches, channels);
+    for (float &value : map.data)
+        value = normal(generator);
+    for (int p = 0; p < patches; ++p) {
+        float *x = map.data.data() + static_cast<std::size_t>(p) * channels;
+        double norm = 0.0;
+        for (int c = 0; c < channels; ++c)
+            norm += static_cast<double>(x[c]) * x[c];
+        for (int c = 0; c < channels; ++c)
+            x[c] = static_cast<float>(x[c] / std::sqrt(norm));
+    }
     return map;
 }
 
@@ -89,6 +107,38 @@ private slots:
         QCOMPARE(best[0], -1.0f); // source 0 excluded
         QCOMPARE(best[1], 1.0f);  // patch 0 vs image 1's 0-degree patch
         QVERIFY(std::abs(best[3] - static_cast<float>(std::cos(45 * M_PI / 180))) < 1e-6f);
+    }
+
+    // The register-blocked per-source maxima against the sgemm tiles, on
+    // sources of different sizes, one of them added in two runs.
+    void perSourceKernelMatchesTiles_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::newRow("one thread") << 1;
+        QTest::newRow("two threads") << 2;
+        QTest::newRow("more threads than sources") << 9;
+    }
+
+    void perSourceKernelMatchesTiles()
+    {
+        QFETCH(int, threads);
+        std::mt19937 generator(11);
+        MemoryBank batch;
+        const int sizes[] = {50, 17, 1, 64, 33};
+        for (int s = 0; s < 5; ++s)
+            batch.add(randomImage(sizes[s], 56, generator), s);
+        batch.add(randomImage(20, 56, generator), 1); // source 1 again, after the others
+        const FeatureMap queries = randomImage(23, 56, generator);
+        NearestPatchOptions kernel;
+        kernel.threads = threads;
+        NearestPatchOptions tiles = kernel;
+        tiles.fusedKernel = false;
+        const std::vector<float> expected = maxCosinePerSource(queries.data.data(), 23, batch, 3, tiles);
+        const std::vector<float> actual = maxCosinePerSource(queries.data.data(), 23, batch, 3, kernel);
+        QCOMPARE(actual.size(), expected.size());
+        for (std::size_t i = 0; i < actual.size(); ++i)
+            QVERIFY2(std::abs(actual[i] - expected[i]) < 1e-5f, qPrintable(QStringLiteral("entry %1").arg(i)));
+        QCOMPARE(actual[3], -1.0f); // query 0, excluded source 3
     }
 
     void singleImageIsRejected()
