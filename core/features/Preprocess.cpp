@@ -1,6 +1,7 @@
 #include "features/Preprocess.h"
 
 #include "common/Error.h"
+#include "features/AreaResize.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -27,6 +28,8 @@ InputTensor preprocessImage(const cv::Mat &rgb, const InputSpec &spec)
     cv::Mat resized;
     if (rgb.cols == spec.width && rgb.rows == spec.height)
         resized = rgb;
+    else if (interpolationFlag(spec.interpolation) == cv::INTER_AREA && spec.width <= rgb.cols && spec.height <= rgb.rows)
+        resized = shrinkByArea(rgb, cv::Size(spec.width, spec.height));
     else
         cv::resize(rgb, resized, cv::Size(spec.width, spec.height), 0, 0, interpolationFlag(spec.interpolation));
 
@@ -35,15 +38,22 @@ InputTensor preprocessImage(const cv::Mat &rgb, const InputSpec &spec)
     tensor.height = spec.height;
     const std::size_t plane = static_cast<std::size_t>(spec.width) * spec.height;
     tensor.chw.resize(3 * plane);
+    // (v / 255 - mean) / std for each of the 256 values of each channel.
+    float lookup[3][256];
     for (int c = 0; c < 3; ++c) {
-        // (v / 255 - mean) / std folded into one multiply-add per pixel.
-        const float scale = 1.0f / (255.0f * spec.std[c]);
-        const float offset = -spec.mean[c] / spec.std[c];
-        float *out = tensor.chw.data() + c * plane;
-        for (int y = 0; y < spec.height; ++y) {
-            const uchar *row = resized.ptr<uchar>(y);
-            for (int x = 0; x < spec.width; ++x)
-                out[static_cast<std::size_t>(y) * spec.width + x] = row[3 * x + c] * scale + offset;
+        for (int v = 0; v < 256; ++v)
+            lookup[c][v] = (static_cast<float>(v) / 255.0f - spec.mean[c]) / spec.std[c];
+    }
+    float *red = tensor.chw.data();
+    float *green = red + plane;
+    float *blue = green + plane;
+    for (int y = 0; y < spec.height; ++y) {
+        const uchar *row = resized.ptr<uchar>(y);
+        const std::size_t offset = static_cast<std::size_t>(y) * spec.width;
+        for (int x = 0; x < spec.width; ++x) {
+            red[offset + x] = lookup[0][row[3 * x]];
+            green[offset + x] = lookup[1][row[3 * x + 1]];
+            blue[offset + x] = lookup[2][row[3 * x + 2]];
         }
     }
     return tensor;
