@@ -107,8 +107,9 @@ void writePdf(LotStore &store, const LotRecord &lot, const QCommandLineParser &p
 {
     const LotReportSummary summary =
         writeLotReport(store, lot.id, parser.value(QStringLiteral("pdf")), reportOptions(parser));
-    out() << "PDF  " << summary.pdfPath << ": " << summary.pageCount << " pages, " << summary.partRows
-          << " parts with heatmaps, " << QString::number(summary.bytes / 1024.0, 'f', 0) << " KiB\n";
+    out() << "PDF  " << summary.pdfPath << ": " << summary.pageCount << (summary.pageCount == 1 ? " page, " : " pages, ")
+          << summary.partRows << (summary.partRows == 1 ? " part" : " parts") << " with heatmaps, "
+          << QString::number(summary.bytes / 1024.0, 'f', 0) << " KiB\n";
 }
 
 void writeCsv(LotStore &store, const LotRecord &lot, const QString &path)

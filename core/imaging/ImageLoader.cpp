@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QStringList>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -24,9 +25,30 @@ QString mebibytes(qint64 bytes)
     return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1);
 }
 
+// Whether following `link` one link at a time comes back to a link already
+// passed, or is still on a link after 40 steps (Linux's limit).
+bool isLinkLoop(const QFileInfo &link)
+{
+    QSet<QString> passed;
+    QFileInfo current = link;
+    for (int step = 0; step < 40 && current.isSymLink(); ++step) {
+        if (passed.contains(current.absoluteFilePath()))
+            return true;
+        passed.insert(current.absoluteFilePath());
+        current = QFileInfo(current.symLinkTarget());
+    }
+    return current.isSymLink();
+}
+
 void checkFileType(const QString &path, const QFileInfo &info)
 {
     if (!info.exists()) {
+        if (info.isSymLink() && isLinkLoop(info)) {
+            throw ImageError(path,
+                             QStringLiteral("file not found: the symbolic link leads through %1 to a link "
+                                            "that never resolves (a loop of links); fix or remove the links")
+                                 .arg(info.symLinkTarget()));
+        }
         if (info.isSymLink()) {
             throw ImageError(path,
                              QStringLiteral("file not found: the symbolic link points to %1, which "
@@ -133,8 +155,8 @@ void checkDimensions(const QString &path, const cv::Size &size, const ImageLoadL
     if (pixels > limits.maxPixels) {
         throw ImageError(path,
                          QStringLiteral("image too large: %1 x %2 pixels (%3 megapixels) is above the "
-                                        "limit of %4 megapixels; downscale the image or raise the pixel "
-                                        "limit (ImageLoadLimits::maxPixels)")
+                                        "limit of %4 megapixels; save the image downscaled to at most "
+                                        "that size and add it again")
                              .arg(size.width)
                              .arg(size.height)
                              .arg(double(pixels) / 1e6, 0, 'f', 1)

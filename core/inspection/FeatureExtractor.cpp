@@ -35,6 +35,16 @@ PatchGrid stackedAttention(const std::vector<EncodedImage> &tiles)
     return stacked;
 }
 
+QString featureLayerNames(const Encoder &encoder)
+{
+    QStringList names;
+    for (const auto &output : encoder.manifest().outputs) {
+        if (output.kind != EncoderOutputKind::Attention)
+            names << output.name;
+    }
+    return names.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 FeatureExtractor::FeatureExtractor(Encoder &encoder, const InspectionSettings &settings)
@@ -49,9 +59,17 @@ FeatureExtractor::FeatureExtractor(Encoder &encoder, const InspectionSettings &s
             throw SettingsError(QStringLiteral("\"%1\" is the attention output of encoder %2, not a feature "
                                                "layer; use it with --mask attention.").arg(layer, encoder.manifest().name));
         if (index < 0)
-            throw SettingsError(QStringLiteral("Layer \"%1\" is not an output of encoder %2.")
-                                    .arg(layer, encoder.manifest().name));
+            throw SettingsError(QStringLiteral("Layer \"%1\" is not an output of encoder %2; its feature layers "
+                                               "are %3.").arg(layer, encoder.manifest().name, featureLayerNames(encoder)));
     }
+    const auto &outputs = encoder.manifest().outputs;
+    const bool hasAttention = std::any_of(outputs.begin(), outputs.end(), [](const auto &output) {
+        return output.kind == EncoderOutputKind::Attention;
+    });
+    if (settings.mask.source == MaskSource::Attention && !hasAttention)
+        throw SettingsError(QStringLiteral("The attention mask needs a ViT encoder with attention output, and "
+                                           "encoder %1 has none; use --mask pca or --mask region with it.")
+                                .arg(encoder.manifest().name));
 }
 
 cv::Size FeatureExtractor::inputSizeFor(const cv::Size &imageSize) const

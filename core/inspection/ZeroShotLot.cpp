@@ -63,6 +63,12 @@ LotSummary LotInspection::runZeroShot(const LotRequest &request, const QStringLi
     qCInfo(lcInspection) << "Zero-shot batch of lot" << request.lotName << ":" << batch.size() << "images,"
                          << batch.bytes() / (1024 * 1024) << "MiB of patch features";
 
+    // Checked before the lot exists, so a lot too small for thresholds from
+    // its own scores is never stored with provisional verdicts.
+    if (!userThresholds(request.settings) && batchIndex.size() < 3)
+        throw SettingsError(QStringLiteral("Lot \"%1\" has %2 readable part(s), but thresholds from a lot's own "
+                                           "scores need at least three; add parts, or set --threshold.")
+                                .arg(request.lotName).arg(batchIndex.size()));
     const LotRecord lot = prepareLot(request, references, {}, initialThresholds(request.settings));
     LotSummary summary;
     auto score = [&](const QString &path, const cv::Mat &) {
@@ -78,14 +84,19 @@ LotSummary LotInspection::runZeroShot(const LotRequest &request, const QStringLi
     scoreParts(parts, lot, request, score, 1, callbacks, cancel, summary);
 
     if (!summary.cancelled && lot.thresholdRule == kPendingRule) {
-        std::vector<double> scores;
-        for (const PartRecord &part : mStore.parts(lot.id)) {
-            if (part.verdict != Verdict::Error)
-                scores.push_back(part.imageScore);
+        // A lot started without --threshold and resumed with it takes the
+        // user's thresholds.
+        std::optional<Thresholds> thresholds = userThresholds(request.settings);
+        if (!thresholds) {
+            std::vector<double> scores;
+            for (const PartRecord &part : mStore.parts(lot.id)) {
+                if (part.verdict != Verdict::Error)
+                    scores.push_back(part.imageScore);
+            }
+            thresholds = thresholdsFromLotScores(scores, request.settings.zeroShot.reviewSpread,
+                                                 request.settings.zeroShot.rejectSpread);
         }
-        const Thresholds derived = thresholdsFromLotScores(scores, request.settings.zeroShot.reviewSpread,
-                                                           request.settings.zeroShot.rejectSpread);
-        mStore.setThresholds(lot.id, derived.reject, derived.review, derived.rule);
+        mStore.setThresholds(lot.id, thresholds->reject, thresholds->review, thresholds->rule);
     }
     finishLot(lot.id, request, summary);
     return summary;

@@ -29,10 +29,15 @@ void checkReadWriteLocation(const QFileInfo &file)
         throwStoreError(QStringLiteral("The folder %2 of the lot database %1 does not exist. "
                                        "Create the folder or choose another path.")
                             .arg(file.filePath(), folder.filePath()));
+    if (!folder.isWritable() && !file.exists())
+        throwStoreError(QStringLiteral("The lot database %1 cannot be created because its folder "
+                                       "%2 is read-only. Make the folder writable, or choose a "
+                                       "database path in a writable folder.")
+                            .arg(file.filePath(), folder.filePath()));
     if (!folder.isWritable())
         throwStoreError(QStringLiteral("The lot database %1 cannot be written because its folder "
                                        "%2 is read-only, and SQLite must create the files %1-wal "
-                                       "and %1-shm there. Make the folder writable, move the "
+                                       "and %1-shm there. Make the folder writable, or move the "
                                        "database to a writable folder. `patchead report` can "
                                        "still export it.")
                             .arg(file.filePath(), folder.filePath()));

@@ -66,6 +66,9 @@ private slots:
 
     void badOptions_data();
     void badOptions();
+    void encoderSettingsLeaveNoDatabase_data();
+    void encoderSettingsLeaveNoDatabase();
+    void outputPathsStayWhereGiven();
     void commandHelpNamesCommand();
 
 private:
@@ -516,6 +519,51 @@ void TestCliInputs::badOptions()
     QCOMPARE(errorLineCount(result.err), 1);
     QVERIFY2(!result.err.contains(QStringLiteral("Loaded encoder")), qPrintable(result.err));
     QVERIFY(!QFileInfo::exists(database));
+}
+
+void TestCliInputs::encoderSettingsLeaveNoDatabase_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("unknown layer") << QStringList{"--layers", "nosuchlayer"}
+                                   << "Error: Layer \"nosuchlayer\" is not an output of encoder";
+    QTest::newRow("unknown layer lists the layers") << QStringList{"--layers", "block_99_add"}
+                                                    << "its feature layers are block_";
+    QTest::newRow("attention mask on a CNN") << QStringList{"--mask", "attention"}
+                                             << "Error: The attention mask needs a ViT encoder";
+}
+
+// Settings that only the loaded encoder can check are refused after it
+// loads but still before the database file is created.
+void TestCliInputs::encoderSettingsLeaveNoDatabase()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QString, expected);
+    QVERIFY(QDir().mkpath(path(QStringLiteral("encoder-settings"))));
+    const QString database = path(QStringLiteral("encoder-settings/lots.sqlite"));
+    const CommandResult result = runPatchead(inspectArguments(mLot, database, QStringLiteral("options")) + options);
+    QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
+    QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+    QVERIFY(!QFileInfo::exists(database));
+}
+
+// With the database in one folder and --out in another that does not exist
+// yet, and a lot name with path characters, the CSV lands inside --out.
+void TestCliInputs::outputPathsStayWhereGiven()
+{
+    QVERIFY(QDir().mkpath(path(QStringLiteral("database-folder"))));
+    const QString database = path(QStringLiteral("database-folder/lots.sqlite"));
+    const QString out = path(QStringLiteral("elsewhere"));
+    QStringList arguments = clitest::inspectArguments(mReferences, mLot, database, QStringLiteral("../escape"), out);
+    arguments << QStringLiteral("--no-heatmaps");
+    const CommandResult result = runPatchead(arguments);
+    // Exit code 6, because the lot contains the unreadable images of lotImages().
+    QVERIFY2(result.exitCode == 6, qPrintable(result.all()));
+    QVERIFY(QFileInfo::exists(database));
+    QVERIFY2(QFileInfo::exists(QDir(out).filePath(QStringLiteral("___escape.csv"))), qPrintable(result.all()));
+    QVERIFY(!QFileInfo::exists(path(QStringLiteral("escape.csv"))));
+    const std::unique_ptr<LotStore> store = LotStore::open(database, LotStore::Mode::ReadOnly);
+    QVERIFY(store->findLot(QStringLiteral("../escape")).has_value());
 }
 
 void TestCliInputs::commandHelpNamesCommand()

@@ -202,11 +202,14 @@ void TestCliInterrupts::sigintStopsAfterCurrentPart()
     const QString database = path(QStringLiteral("sigint.sqlite"));
     QProcess process;
     startInspect(process, inspectArguments(lot, database, QStringLiteral("sigint")));
-    const int storedAtSignal = waitForStoredParts(process, database, QStringLiteral("sigint"), 2);
+    waitForStoredParts(process, database, QStringLiteral("sigint"), 2);
     QVERIFY(process.state() == QProcess::Running);
     QElapsedTimer sinceSignal;
     sinceSignal.start();
     ::kill(pid_t(process.processId()), SIGINT);
+    // Read after the signal: parts at 128 px take a few ms, so a count read
+    // before it would miss the parts committed while the poll slept.
+    const int storedAtSignal = int(storedParts(database, QStringLiteral("sigint")).size());
     QVERIFY(process.waitForFinished(60000));
     qInfo("SIGINT to exit: %lld ms", static_cast<long long>(sinceSignal.elapsed()));
 
@@ -217,9 +220,11 @@ void TestCliInterrupts::sigintStopsAfterCurrentPart()
     QCOMPARE(integrityOf(database), QStringLiteral("ok"));
     const std::unique_ptr<LotStore> store = LotStore::open(database, LotStore::Mode::ReadOnly);
     QCOMPARE(store->findLot(QStringLiteral("sigint"))->status, QStringLiteral("cancelled"));
-    // The part read before the signal, one committed meanwhile, and the part in flight at most.
+    // At most one part in flight on each of the 2 lanes (--threads 2) and
+    // one scored part waiting for its commit.
     const int stored = int(storedParts(database, QStringLiteral("sigint")).size());
-    QVERIFY2(stored <= storedAtSignal + 2, qPrintable(QStringLiteral("%1 parts, %2 at the signal").arg(stored).arg(storedAtSignal)));
+    QVERIFY2(stored <= storedAtSignal + 3, qPrintable(QStringLiteral("%1 parts, %2 at the signal").arg(stored).arg(storedAtSignal)));
+    QVERIFY2(stored < 40, "the whole lot was scored despite the signal");
 
     const CommandResult resumed = runPatchead(inspectArguments(lot, database, QStringLiteral("sigint")));
     QVERIFY2(resumed.exitCode == 0 || resumed.exitCode == 1, qPrintable(resumed.all()));

@@ -222,6 +222,31 @@ private slots:
         QVERIFY(!store->findLot(QStringLiteral("maskimage")).has_value());
     }
 
+    // Two parts cannot give thresholds from the lot's own scores: the lot
+    // is rejected before it is stored, and --threshold makes it run.
+    void zeroShotSmallLotNeedsThreshold()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("zeroshot-small.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("two parts"));
+        r.referencePaths.clear();
+        r.partPaths = LotInspection::listImages(mSample.lotDir).mid(0, 2);
+        r.settings.zeroShot.enabled = true;
+        try {
+            inspection.run(r);
+            QFAIL("a two-part zero-shot lot without a threshold was accepted");
+        } catch (const SettingsError &error) {
+            QVERIFY2(error.message().contains(QStringLiteral("--threshold")), qPrintable(error.message()));
+        }
+        QVERIFY(!store->findLot(QStringLiteral("two parts")).has_value());
+
+        r.settings.fixedRejectThreshold = 0.2;
+        const LotSummary summary = inspection.run(r);
+        QCOMPARE(summary.lot.status, QStringLiteral("complete"));
+        QCOMPARE(summary.counts.total, 2);
+        QCOMPARE(summary.lot.rejectThreshold, 0.2);
+    }
+
     // ext4 allows 255 bytes per file name, and "_heatmap.png" must not push a
     // long but valid part name over it.
     void longPartNameGetsShortHeatmapName()
