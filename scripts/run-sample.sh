@@ -23,4 +23,4 @@ set -e
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then exit "$status"; fi
 "$patchead" report --db "$OUT_DIR/lots.sqlite" --name sample-lot --pdf "$OUT_DIR/sample-lot.pdf" \
   --json "$OUT_DIR/sample-lot.json"
-echo "Results in $OUT_DIR: lots.sqlite, sample-lot.csv, sample-lot.json, sample-lot.pdf, heatmaps/"
+echo "Results in $OUT_DIR: lots.sqlite, sample-lot.csv, sample-lot.json, sample-lot.pdf, heatmaps/sample-lot/"

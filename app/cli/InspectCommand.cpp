@@ -30,9 +30,9 @@ void addInspectOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("db"), QStringLiteral("Lot database file (created when missing)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("name"), QStringLiteral("Lot name in the database (default: the lot folder's name). The same name resumes a lot."), QStringLiteral("name")});
     parser.addOption({QStringLiteral("operator"), QStringLiteral("Operator name stored with the lot."), QStringLiteral("name")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral("Output folder for <lot>.csv and heatmaps/ (default: beside the database)."), QStringLiteral("folder")});
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Output folder for <lot>.csv and heatmaps/<lot>/ (default: beside the database)."), QStringLiteral("folder")});
     parser.addOption({QStringLiteral("csv"), QStringLiteral("CSV file of every part (default: <out>/<lot>.csv)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("heatmaps"), QStringLiteral("Folder of heatmap overlays (default: <out>/heatmaps)."), QStringLiteral("folder")});
+    parser.addOption({QStringLiteral("heatmaps"), QStringLiteral("Folder of heatmap overlays (default: <out>/heatmaps/<lot>)."), QStringLiteral("folder")});
     parser.addOption({QStringLiteral("no-heatmaps"), QStringLiteral("Write no heatmap images.")});
     parser.addOption({QStringLiteral("threshold"), QStringLiteral("Reject threshold on the raw image score (default: from the references' leave-one-out scores)."), QStringLiteral("score")});
     parser.addOption({QStringLiteral("review-threshold"), QStringLiteral("Lower edge of the review band with --threshold (default: no band)."), QStringLiteral("score")});
@@ -89,6 +89,24 @@ void requireTwoReferences(const LotRequest &request)
                             .arg(request.referencePaths.front()));
 }
 
+// The lot name as a file name inside --out: a name such as "../x" or
+// "2026/12 night" keeps its text in the database, but path separators,
+// control characters and leading dots become underscores.
+QString fileNameForLot(const QString &lotName)
+{
+    QString name = lotName;
+    for (QChar &c : name) {
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.category() == QChar::Other_Control)
+            c = QLatin1Char('_');
+    }
+    for (QChar &c : name) {
+        if (c != QLatin1Char('.'))
+            break;
+        c = QLatin1Char('_');
+    }
+    return name.isEmpty() ? QStringLiteral("lot") : name;
+}
+
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
 {
     for (const QString &required : {QStringLiteral("lot"), QStringLiteral("db")}) {
@@ -130,28 +148,13 @@ LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &o
     if (settleSeconds < 0.0 || settleSeconds > 600.0)
         throw SettingsError(QStringLiteral("--settle-time %1 is out of range; give 0 to 600 seconds.").arg(settleSeconds));
     request.settleMs = static_cast<int>(settleSeconds * 1000.0);
+    // Each lot has its own folder under --out, so lots that share --out and
+    // part names (000.png in every lot) keep each other's overlays.
+    const QString lotHeatmaps = QDir(outFolder).filePath(QStringLiteral("heatmaps/") + fileNameForLot(request.lotName));
     if (!parser.isSet(QStringLiteral("no-heatmaps")))
         request.heatmapFolder = parser.isSet(QStringLiteral("heatmaps")) ? parser.value(QStringLiteral("heatmaps"))
-                                                                         : QDir(outFolder).filePath(QStringLiteral("heatmaps"));
+                                                                         : lotHeatmaps;
     return request;
-}
-
-// The lot name as a file name inside --out: a name such as "../x" or
-// "2026/12 night" keeps its text in the database, but path separators,
-// control characters and leading dots become underscores.
-QString fileNameForLot(const QString &lotName)
-{
-    QString name = lotName;
-    for (QChar &c : name) {
-        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.category() == QChar::Other_Control)
-            c = QLatin1Char('_');
-    }
-    for (QChar &c : name) {
-        if (c != QLatin1Char('.'))
-            break;
-        c = QLatin1Char('_');
-    }
-    return name.isEmpty() ? QStringLiteral("lot") : name;
 }
 
 QString progressText(const LotProgress &progress)

@@ -5,19 +5,17 @@
 #include "common/Logging.h"
 #include "imaging/FileSettle.h"
 #include "imaging/ImageLoader.h"
+#include "inspection/HeatmapFiles.h"
+#include "inspection/LotRunLock.h"
 #include "inspection/MapGeometry.h"
 #include "inspection/PartLanes.h"
-#include "scoring/AnomalyMap.h"
 #include "scoring/BlasThreads.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 namespace patchead {
 
@@ -53,42 +51,6 @@ bool sameFolder(const QString &stored, const QString &requested)
     if (a.absoluteFilePath() == b.absoluteFilePath())
         return true;
     return !a.canonicalFilePath().isEmpty() && a.canonicalFilePath() == b.canonicalFilePath();
-}
-
-// Returns "<part name>_heatmap.png". File systems such as ext4 allow 255
-// bytes per name, so a longer part name keeps its first characters and gets
-// 8 hex digits of the SHA-256 of the full name, which keeps names distinct.
-QString heatmapFileName(const QString &partPath)
-{
-    constexpr int maxNameBytes = 255;
-    const QString base = QFileInfo(partPath).completeBaseName();
-    const QString suffix = QStringLiteral("_heatmap.png");
-    if ((base + suffix).toUtf8().size() <= maxNameBytes)
-        return base + suffix;
-    const QString digest = QString::fromLatin1(
-        QCryptographicHash::hash(base.toUtf8(), QCryptographicHash::Sha256).toHex().left(8));
-    QString shortened = base;
-    while ((shortened + QLatin1Char('~') + digest + suffix).toUtf8().size() > maxNameBytes)
-        shortened.chop(1);
-    return shortened + QLatin1Char('~') + digest + suffix;
-}
-
-void writeHeatmap(const QString &folder, const QString &partPath, const cv::Mat &rgb,
-                  const PartScore &score, const Thresholds &thresholds, double sigma, double opacity)
-{
-    const cv::Mat map = renderAnomalyMap(score.patchScores, score.inputSize, sigma, rgb.size());
-    const cv::Mat overlay = overlayHeatmap(rgb, colouriseAnomalyMap(map, thresholds.reject), opacity);
-    cv::Mat bgr;
-    cv::cvtColor(overlay, bgr, cv::COLOR_RGB2BGR);
-    const QString target = QDir(folder).filePath(heatmapFileName(partPath));
-    std::vector<uchar> bytes;
-    if (!cv::imencode(".png", bgr, bytes))
-        throw Error(QStringLiteral("Cannot encode the heatmap of %1").arg(partPath));
-    QFile file(target);
-    if (!file.open(QIODevice::WriteOnly) || file.write(reinterpret_cast<const char *>(bytes.data()),
-                                                       static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
-        throw Error(QStringLiteral("Cannot write heatmap %1: %2. Check free space and the folder's permissions, "
-                                   "or run without heatmaps.").arg(target, file.errorString()));
 }
 
 // Runs the encoder twice on a grey image at its input size with the outputs
@@ -181,7 +143,8 @@ LotRecord LotInspection::prepareLot(const LotRequest &request, const QVector<Ref
 }
 
 PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
-                                      const PartScoreFunction &score, const LotRequest &request)
+                                      const PartScoreFunction &score, const LotRequest &request,
+                                      const QString &heatmapName)
 {
     QElapsedTimer timer;
     timer.start();
@@ -202,8 +165,8 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
         part.mapHeight = result.patchScores.height;
         part.anomalyMap = result.patchScores.values;
         if (!request.heatmapFolder.isEmpty())
-            writeHeatmap(request.heatmapFolder, path, image.rgb, result, thresholds, request.settings.mapSigma,
-                         request.heatmapOpacity);
+            writeHeatmap(request.heatmapFolder, heatmapName, path, image.rgb, result, thresholds,
+                         request.settings.mapSigma, request.heatmapOpacity);
     } catch (const ImageError &error) {
         qCWarning(lcInspection).noquote() << "Part not scored:" << error.message();
         part.verdict = Verdict::Error;
@@ -260,7 +223,12 @@ void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, c
         if (callbacks.partStored)
             callbacks.partStored(progress, part);
     };
-    auto inspect = [&](const QString &path) { return inspectPart(path, lot.id, thresholds, score, request); };
+    // Named from every part of the lot, so that a resumed run names the
+    // overlays as the first run did.
+    const HeatmapNames heatmapNames(parts);
+    auto inspect = [&](const QString &path) {
+        return inspectPart(path, lot.id, thresholds, score, request, heatmapNames.fileNameFor(path));
+    };
     if (lanes > 1) {
         runPartLanes(pending, lanes, inspect, commit, cancel);
     } else {
@@ -355,6 +323,7 @@ LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &cal
                                 .arg(request.lotFolder, supportedImagePatterns().join(QStringLiteral(", "))));
     if (!request.heatmapFolder.isEmpty() && !QDir().mkpath(request.heatmapFolder))
         throw SettingsError(QStringLiteral("Cannot create the heatmap folder %1.").arg(request.heatmapFolder));
+    const LotRunLock lock(mStore.path(), request.lotName);
 
     qCInfo(lcInspection) << "Inspection of lot" << request.lotName << "started:" << parts.size() << "parts,"
                          << request.referencePaths.size() << "references,"

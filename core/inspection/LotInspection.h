@@ -78,7 +78,8 @@ public:
     LotInspection(Encoder &encoder, LotStore &store);
 
     // Throws SettingsError when the lot exists with other settings, another
-    // model or other references, or when no reference is usable; StoreError
+    // model or other references, when another run holds the lot
+    // (LotRunLock), or when no reference is usable; StoreError
     // for database failures. Bad part images never throw: they are stored
     // with verdict Error and the message. A re-run scores every part not
     // stored yet and every part stored with verdict Error, whose row is then
@@ -100,7 +101,7 @@ private:
     LotRecord prepareLot(const LotRequest &request, const QVector<ReferenceRecord> &references,
                          const QJsonObject &alignmentDecision, const Thresholds &initial);
     PartRecord inspectPart(const QString &path, qint64 lotId, const Thresholds &thresholds,
-                           const PartScoreFunction &score, const LotRequest &request);
+                           const PartScoreFunction &score, const LotRequest &request, const QString &heatmapName);
     // Scores every part not stored yet on `lanes` threads, commits each on the
     // calling thread and fills summary. `score` must be thread-safe when
     // lanes > 1.

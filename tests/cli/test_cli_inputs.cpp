@@ -499,6 +499,8 @@ void TestCliInputs::badOptions_data()
     QTest::newRow("review threshold alone") << QStringList{"--review-threshold", "0.1"}
                                             << "Error: --review-threshold needs --threshold";
     QTest::newRow("sigma not a number") << QStringList{"--sigma", "nan"} << "Error: --sigma needs a number";
+    QTest::newRow("decimal comma") << QStringList{"--threshold", "1,5"}
+                                   << "Error: --threshold needs a number, got \"1,5\". Write decimals with a point: 1.5.";
     QTest::newRow("region outside the image") << QStringList{"--mask", "region", "--roi", "2,2,0.5,0.5"}
                                               << "Error: --roi needs x,y,width,height";
     QTest::newRow("region not a number") << QStringList{"--mask", "region", "--roi", "nan,0,1,1"}
@@ -555,13 +557,19 @@ void TestCliInputs::outputPathsStayWhereGiven()
     const QString database = path(QStringLiteral("database-folder/lots.sqlite"));
     const QString out = path(QStringLiteral("elsewhere"));
     QStringList arguments = clitest::inspectArguments(mReferences, mLot, database, QStringLiteral("../escape"), out);
-    arguments << QStringLiteral("--no-heatmaps");
+    arguments.removeAll(QStringLiteral("--no-heatmaps"));
     const CommandResult result = runPatchead(arguments);
     // Exit code 6, because the lot contains the unreadable images of lotImages().
     QVERIFY2(result.exitCode == 6, qPrintable(result.all()));
     QVERIFY(QFileInfo::exists(database));
     QVERIFY2(QFileInfo::exists(QDir(out).filePath(QStringLiteral("___escape.csv"))), qPrintable(result.all()));
     QVERIFY(!QFileInfo::exists(path(QStringLiteral("escape.csv"))));
+    // Overlays go to a folder of their own lot, named like the CSV.
+    const QDir heatmaps(QDir(out).filePath(QStringLiteral("heatmaps")));
+    QCOMPARE(heatmaps.entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("___escape")});
+    QVERIFY(heatmaps.entryList(QDir::Files).isEmpty());
+    QVERIFY2(!QDir(heatmaps.filePath(QStringLiteral("___escape"))).entryList(QDir::Files).isEmpty(),
+             qPrintable(result.all()));
     const std::unique_ptr<LotStore> store = LotStore::open(database, LotStore::Mode::ReadOnly);
     QVERIFY(store->findLot(QStringLiteral("../escape")).has_value());
 }

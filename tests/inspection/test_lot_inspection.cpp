@@ -2,9 +2,11 @@
 
 #include "common/Error.h"
 #include "inspection/LotInspection.h"
+#include "inspection/LotRunLock.h"
 #include "metrics/RankingMetrics.h"
 #include "synthetic/SampleLot.h"
 
+#include <QLockFile>
 #include <QtTest>
 
 using namespace patchead;
@@ -265,6 +267,49 @@ private slots:
         QCOMPARE(heatmaps.size(), 1);
         QVERIFY(heatmaps.first().toUtf8().size() <= 255);
         QVERIFY(heatmaps.first().endsWith(QStringLiteral("_heatmap.png")));
+    }
+
+    // a.png and a.bmp in one lot would both map to a_heatmap.png.
+    void sharedBaseNameKeepsBothHeatmaps()
+    {
+        QTemporaryDir lotDir;
+        const QString source = LotInspection::listImages(mSample.lotDir).first();
+        QVERIFY(QFile::copy(source, lotDir.filePath(QStringLiteral("a.png"))));
+        QVERIFY(QImage(source).save(lotDir.filePath(QStringLiteral("a.bmp"))));
+        QVERIFY(QFile::copy(source, lotDir.filePath(QStringLiteral("b.png"))));
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("basenames.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("basenames"));
+        r.lotFolder = lotDir.path();
+        r.heatmapFolder = lotDir.filePath(QStringLiteral("heatmaps"));
+        QCOMPARE(inspection.run(r).counts.error, 0);
+        QCOMPARE(QDir(r.heatmapFolder).entryList(QDir::Files, QDir::Name),
+                 QStringList({QStringLiteral("a.bmp_heatmap.png"), QStringLiteral("a.png_heatmap.png"),
+                              QStringLiteral("b_heatmap.png")}));
+    }
+
+    // A second run of a lot that another run holds would score every part
+    // twice. It is rejected before anything is stored, and runs once the
+    // lock is released.
+    void heldLotIsRejected()
+    {
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("held.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        const LotRequest r = request(QStringLiteral("held lot"));
+        QLockFile other(LotRunLock::lockFilePath(store->path(), r.lotName));
+        QVERIFY(other.tryLock(0));
+        try {
+            inspection.run(r);
+            QFAIL("a held lot was inspected");
+        } catch (const SettingsError &error) {
+            const QString message = QString::fromUtf8(error.what());
+            QVERIFY2(message.contains(QStringLiteral("is being inspected by another run")), qPrintable(message));
+            QVERIFY2(message.contains(other.fileName()), qPrintable(message));
+        }
+        QVERIFY(!store->findLot(r.lotName).has_value());
+        other.unlock();
+        QCOMPARE(inspection.run(r).counts.total, 13);
+        QVERIFY(!QFile::exists(other.fileName()));
     }
 
     void noUsableReferenceIsRejected()

@@ -1,0 +1,67 @@
+#include "inspection/HeatmapFiles.h"
+
+#include "common/Error.h"
+#include "scoring/AnomalyMap.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace patchead {
+
+namespace {
+
+// ext4 and most other Linux file systems allow 255 bytes per file name. A
+// longer stem is cut and followed by "~" and 8 hex digits of the SHA-256 of
+// the whole stem, which keeps cut names distinct.
+QString fitFileName(const QString &stem, const QString &suffix)
+{
+    constexpr int maxNameBytes = 255;
+    if ((stem + suffix).toUtf8().size() <= maxNameBytes)
+        return stem + suffix;
+    const QString digest = QString::fromLatin1(
+        QCryptographicHash::hash(stem.toUtf8(), QCryptographicHash::Sha256).toHex().left(8));
+    QString shortened = stem;
+    while ((shortened + QLatin1Char('~') + digest + suffix).toUtf8().size() > maxNameBytes)
+        shortened.chop(1);
+    return shortened + QLatin1Char('~') + digest + suffix;
+}
+
+} // namespace
+
+HeatmapNames::HeatmapNames(const QStringList &partPaths)
+{
+    for (const QString &path : partPaths)
+        ++mBaseNameCounts[QFileInfo(path).completeBaseName()];
+}
+
+QString HeatmapNames::fileNameFor(const QString &partPath) const
+{
+    const QFileInfo info(partPath);
+    const QString base = info.completeBaseName();
+    const QString stem = mBaseNameCounts.value(base) > 1 ? info.fileName() : base;
+    return fitFileName(stem, QStringLiteral("_heatmap.png"));
+}
+
+void writeHeatmap(const QString &folder, const QString &fileName, const QString &partPath, const cv::Mat &rgb,
+                  const PartScore &score, const Thresholds &thresholds, double sigma, double opacity)
+{
+    const cv::Mat map = renderAnomalyMap(score.patchScores, score.inputSize, sigma, rgb.size());
+    const cv::Mat overlay = overlayHeatmap(rgb, colouriseAnomalyMap(map, thresholds.reject), opacity);
+    cv::Mat bgr;
+    cv::cvtColor(overlay, bgr, cv::COLOR_RGB2BGR);
+    const QString target = QDir(folder).filePath(fileName);
+    std::vector<uchar> bytes;
+    if (!cv::imencode(".png", bgr, bytes))
+        throw Error(QStringLiteral("Cannot encode the heatmap of %1").arg(partPath));
+    QFile file(target);
+    if (!file.open(QIODevice::WriteOnly) || file.write(reinterpret_cast<const char *>(bytes.data()),
+                                                       static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
+        throw Error(QStringLiteral("Cannot write heatmap %1: %2. Check free space and the folder's permissions, "
+                                   "or run without heatmaps.").arg(target, file.errorString()));
+}
+
+} // namespace patchead
