@@ -13,7 +13,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3
   python3-torch python3-numpy python3-opencv python3-sklearn python3-scipy python3-skimage
   xvfb xauth x11-apps imagemagick poppler-utils
-  fonts-dejavu-core
+  fonts-dejavu-core fonts-droid-fallback
   debootstrap appstream desktop-file-utils
 )
 

@@ -16,8 +16,17 @@ double numberOption(const QCommandLineParser &parser, const QString &name)
     bool ok = false;
     const double value = parser.value(name).toDouble(&ok);
     // QString::toDouble accepts "nan" and "inf", which no option can use.
-    if (!ok || !std::isfinite(value))
-        throw SettingsError(QStringLiteral("--%1 needs a number, got \"%2\".").arg(name, parser.value(name)));
+    if (!ok || !std::isfinite(value)) {
+        const QString text = parser.value(name);
+        // Engineers with a German or French locale write 1,5 for 1.5.
+        const QString withPoint = QString(text).replace(QLatin1Char(','), QLatin1Char('.'));
+        bool pointNumber = false;
+        withPoint.toDouble(&pointNumber);
+        const QString hint = pointNumber && text.contains(QLatin1Char(','))
+                                 ? QStringLiteral(" Write decimals with a point: %1.").arg(withPoint)
+                                 : QString();
+        throw SettingsError(QStringLiteral("--%1 needs a number, got \"%2\".%3").arg(name, text, hint));
+    }
     return value;
 }
 

@@ -9,6 +9,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace patchead;
 using namespace patchead::cli;
@@ -53,6 +55,23 @@ int dispatch(const QStringList &arguments)
     return command->second(commandArguments);
 }
 
+// QtGui requests the runtime folder and, where XDG_RUNTIME_DIR is unset (a
+// shell over ssh, a cron job, a container), prints a warning before it
+// falls back to /tmp/runtime-<user>. The report command sets that fallback
+// itself when the folder is absent or private to this user, so reports print
+// no warning that the user cannot act on.
+void provideRuntimeFolder()
+{
+    if (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR"))
+        return;
+    const QByteArray folder = QByteArray("/tmp/runtime-") + QByteArray::number(static_cast<qulonglong>(::getuid()));
+    ::mkdir(folder.constData(), 0700);
+    struct stat info {};
+    if (::lstat(folder.constData(), &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == ::getuid() &&
+        (info.st_mode & 0777) == 0700)
+        qputenv("XDG_RUNTIME_DIR", folder);
+}
+
 // `report` lays out PDF text, which needs QtGui's font database and so a
 // QGuiApplication; the offscreen platform needs no display.
 std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
@@ -60,6 +79,7 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
     if (argc > 1 && qstrcmp(argv[1], "report") == 0) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        provideRuntimeFolder();
         return std::make_unique<QGuiApplication>(argc, argv);
     }
     return std::make_unique<QCoreApplication>(argc, argv);

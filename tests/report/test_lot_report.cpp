@@ -76,6 +76,7 @@ private slots:
     void paginationKeepsBlocksWhole();
     void paginationRepeatsHeader();
     void histogramBinsScoredParts();
+    void cjkNamesAreWritten();
 
 private:
     QString writeReport(const QString &fileName, const LotReportOptions &options);
@@ -397,5 +398,39 @@ void LotReportTest::histogramBinsScoredParts()
     QCOMPARE(niceTickStep(0.0, 0.37, 8), 0.05);
 }
 
+// Lot, operator and part names in Chinese and Japanese, as plants in Asia
+// name them. Without a font that has their glyphs, the PDF shows empty boxes
+// and pdftotext returns no such text. install-deps.sh and the package pull
+// in fonts-droid-fallback for them.
+void LotReportTest::cjkNamesAreWritten()
+{
+    LotRecord lot;
+    lot.name = QStringLiteral("\u68c0\u9a8c\u6279 0412");                       // inspection lot
+    lot.folder = mDir.filePath(QStringLiteral("cjk"));
+    lot.operatorName = QStringLiteral("\u738b\u82b3");                           // a person's name
+    lot.settingsJson = QStringLiteral("{}");
+    lot.modelName = QStringLiteral("mobilenet_v2");
+    lot.modelHash = kModelHash;
+    lot.rejectThreshold = kReject;
+    lot.reviewThreshold = kReview;
+    lot.thresholdRule = kRule;
+    lot.status = QStringLiteral("complete");
+    const qint64 lotId = mStore->createLot(lot);
+    const QString partName = QStringLiteral("\u90e8\u54c1_\u30d5\u30e9\u30f3\u30b8_01.png"); // part_flange_01
+    QVERIFY(QDir().mkpath(lot.folder));
+    const QString partPath = QDir(lot.folder).filePath(partName);
+    QVERIFY(writePartImage(partPath, 96, 96, 3));
+    PartRecord part = scoredPart(lotId, partPath, 0.40, kReject, kReview);
+    mStore->savePart(part);
+
+    const QString pdf = mDir.filePath(QStringLiteral("cjk.pdf"));
+    writeLotReport(*mStore, lotId, pdf);
+    const QString text = flat(pdfText(pdf));
+    QVERIFY2(text.contains(lot.name), qPrintable(text.left(400)));
+    QVERIFY2(text.contains(lot.operatorName), qPrintable(text.left(400)));
+    QVERIFY2(text.contains(partName), qPrintable(text.left(400)));
+}
+
 QTEST_MAIN(LotReportTest)
 #include "test_lot_report.moc"
+

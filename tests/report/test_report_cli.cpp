@@ -91,6 +91,8 @@ CliResult ReportCliTest::run(const QStringList &arguments, bool withoutDisplay) 
         environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
         environment.remove(QStringLiteral("DISPLAY"));
         environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        // As in a cron job or a shell without a login session.
+        environment.remove(QStringLiteral("XDG_RUNTIME_DIR"));
         process.setProcessEnvironment(environment);
     }
     process.start(mBinary, QStringList{QStringLiteral("report")} + arguments);
@@ -176,6 +178,7 @@ void ReportCliTest::writesPdfCsvAndJson()
                                  true);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QVERIFY(result.out.contains(QStringLiteral("3 parts with heatmaps")));
+    QVERIFY2(!result.err.contains(QStringLiteral("XDG_RUNTIME_DIR")), qPrintable(result.err));
     QVERIFY(QFileInfo(pdf).size() > 1000);
 
     QFile file(json);
