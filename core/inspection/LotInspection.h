@@ -67,8 +67,8 @@ struct LotCallbacks {
 };
 
 // Runs the inspection of a lot and commits each part's result as it is
-// produced, so a killed run loses at most the part in flight and a re-run
-// resumes. Few-shot: parts are scored against the reference set. Batch
+// produced, so a killed run loses at most two parts per lane (the one being
+// scored and one waiting for its commit) and a re-run resumes. Few-shot: parts are scored against the reference set. Batch
 // zero-shot (settings.zeroShot.enabled): every part is encoded first, then
 // scored against the other parts (and the references, if any); thresholds
 // not fixed by the user then come from the lot's score distribution once
@@ -83,7 +83,8 @@ public:
     // for database failures. Bad part images never throw: they are stored
     // with verdict Error and the message. A re-run scores every part not
     // stored yet and every part stored with verdict Error, whose row is then
-    // replaced. Cancelling returns within one part.
+    // replaced. Cancelling returns once each lane has finished its current
+    // part and the parts already scored are committed.
     LotSummary run(const LotRequest &request, const LotCallbacks &callbacks = {},
                    const std::atomic<bool> *cancel = nullptr);
 

@@ -15,15 +15,32 @@ namespace {
 // State shared by the lanes and the committing thread.
 class LaneQueue {
 public:
-    LaneQueue(const QStringList &paths, const std::atomic<bool> *cancel) : mPaths(paths), mCancel(cancel) {}
+    LaneQueue(const QStringList &paths, int maxUncommitted, const std::atomic<bool> *cancel)
+        : mPaths(paths), mMaxUncommitted(maxUncommitted), mCancel(cancel)
+    {
+    }
 
     // Returns the index of the next part to score, or -1 when the lanes stop.
+    // Waits while `maxUncommitted` parts are taken but not yet committed. A
+    // commit slower than scoring (synchronous SQLite writes of small parts)
+    // would otherwise let the lanes run ahead, and a cancel or a kill would
+    // then commit or lose every part of that backlog.
     int take()
     {
-        if (mStop.load() || (mCancel && mCancel->load()))
+        std::unique_lock<std::mutex> lock(mMutex);
+        mCommitted.wait(lock, [&] { return mUncommitted < mMaxUncommitted || mStop.load(); });
+        if (mStop.load() || (mCancel && mCancel->load()) || mNext >= mPaths.size())
             return -1;
-        const int index = mNext.fetch_add(1);
-        return index < mPaths.size() ? index : -1;
+        ++mUncommitted;
+        return mNext++;
+    }
+
+    // Records that the commit of a part has returned.
+    void committed()
+    {
+        const std::lock_guard<std::mutex> lock(mMutex);
+        --mUncommitted;
+        mCommitted.notify_one();
     }
 
     void push(PartRecord part)
@@ -41,6 +58,7 @@ public:
             mError = std::move(error);
         mStop.store(true);
         mChanged.notify_one();
+        mCommitted.notify_all();
     }
 
     void laneFinished()
@@ -73,11 +91,14 @@ public:
 
 private:
     const QStringList &mPaths;
+    const int mMaxUncommitted;
     const std::atomic<bool> *mCancel;
-    std::atomic<int> mNext{0};
+    int mNext = 0;        // guarded by mMutex
+    int mUncommitted = 0; // parts taken and not yet committed, guarded by mMutex
     std::atomic<bool> mStop{false};
     std::mutex mMutex;
-    std::condition_variable mChanged;
+    std::condition_variable mChanged;   // a part was scored or a lane finished
+    std::condition_variable mCommitted; // a scored part was handed to the commit
     std::deque<PartRecord> mDone;
     int mFinishedLanes = 0;
     std::exception_ptr mError;
@@ -100,7 +121,9 @@ int runPartLanes(const QStringList &paths, int lanes, const std::function<PartRe
                  const std::function<void(PartRecord &)> &commit, const std::atomic<bool> *cancel)
 {
     lanes = std::max(1, std::min(lanes, static_cast<int>(paths.size())));
-    LaneQueue queue(paths, cancel);
+    // One part in flight per lane, and up to one more per lane scored and
+    // waiting for the commit.
+    LaneQueue queue(paths, 2 * lanes, cancel);
     std::vector<std::thread> threads;
     for (int lane = 0; lane < lanes; ++lane)
         threads.emplace_back(runLane, std::ref(queue), std::cref(score));
@@ -111,6 +134,7 @@ int runPartLanes(const QStringList &paths, int lanes, const std::function<PartRe
         try {
             commit(part);
             ++committed;
+            queue.committed();
         } catch (...) {
             // Parts scored but not committed are scored again on resume.
             queue.fail(std::current_exception());

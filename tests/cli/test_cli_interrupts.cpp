@@ -220,10 +220,10 @@ void TestCliInterrupts::sigintStopsAfterCurrentPart()
     QCOMPARE(integrityOf(database), QStringLiteral("ok"));
     const std::unique_ptr<LotStore> store = LotStore::open(database, LotStore::Mode::ReadOnly);
     QCOMPARE(store->findLot(QStringLiteral("sigint"))->status, QStringLiteral("cancelled"));
-    // At most one part in flight on each of the 2 lanes (--threads 2) and
-    // one scored part waiting for its commit.
+    // At most 2 parts per lane (--threads 2) are taken and not committed:
+    // one being scored and one scored and waiting for its commit.
     const int stored = int(storedParts(database, QStringLiteral("sigint")).size());
-    QVERIFY2(stored <= storedAtSignal + 3, qPrintable(QStringLiteral("%1 parts, %2 at the signal").arg(stored).arg(storedAtSignal)));
+    QVERIFY2(stored <= storedAtSignal + 4, qPrintable(QStringLiteral("%1 parts, %2 at the signal").arg(stored).arg(storedAtSignal)));
     QVERIFY2(stored < 40, "the whole lot was scored despite the signal");
 
     const CommandResult resumed = runPatchead(inspectArguments(lot, database, QStringLiteral("sigint")));

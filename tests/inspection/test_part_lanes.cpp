@@ -127,6 +127,38 @@ private slots:
         QVERIFY(count < 100);
     }
 
+    // A commit slower than scoring, as with synchronous SQLite writes of
+    // small parts, must hold the lanes back: parts taken but not committed
+    // stay within 2 x lanes, and so do the parts committed after a cancel.
+    void slowCommitBoundsBacklog()
+    {
+        constexpr int lanes = 2;
+        std::atomic<int> taken{0};
+        std::atomic<int> committedCount{0};
+        std::atomic<int> largestBacklog{0};
+        auto score = [&](const QString &path) {
+            const int backlog = ++taken - committedCount.load();
+            int seen = largestBacklog.load();
+            while (backlog > seen && !largestBacklog.compare_exchange_weak(seen, backlog)) {
+            }
+            return scoredPart(path);
+        };
+        std::atomic<bool> cancel{false};
+        int committedAtCancel = -1;
+        auto commit = [&](const PartRecord &) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            if (++committedCount == 10) {
+                cancel = true;
+                committedAtCancel = committedCount.load();
+            }
+        };
+        const int count = runPartLanes(partPaths(100), lanes, score, commit, &cancel);
+        QVERIFY2(largestBacklog.load() <= 2 * lanes, qPrintable(QString::number(largestBacklog.load())));
+        QCOMPARE(committedAtCancel, 10);
+        QVERIFY2(count <= committedAtCancel + 2 * lanes, qPrintable(QString::number(count)));
+        QCOMPARE(count, taken.load());
+    }
+
     void emptyListCommitsNothing()
     {
         int committed = 0;
