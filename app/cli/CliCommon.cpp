@@ -71,7 +71,7 @@ void addEncoderOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("rotation-step"), QStringLiteral("Rotation step of the alignment copies in degrees: 45 or 90 (default 45)."), QStringLiteral("deg"), QStringLiteral("45")});
     parser.addOption({QStringLiteral("flips"), QStringLiteral("Also allow mirrored reference copies (off by default: a mirrored chiral part is a defect).")});
     parser.addOption({QStringLiteral("no-flips"), QStringLiteral("Never add mirrored reference copies (the default).")});
-    parser.addOption({QStringLiteral("neighbourhood"), QStringLiteral("Patch neighbourhood averaged before scoring: 1, 3 or 5 (default 3)."), QStringLiteral("k"), QStringLiteral("3")});
+    parser.addOption({QStringLiteral("neighbourhood"), QStringLiteral("Side of the square patch neighbourhood averaged before scoring: an odd number from 1 to 9 (default 3)."), QStringLiteral("k"), QStringLiteral("3")});
     parser.addOption({QStringLiteral("image-score"), QStringLiteral("Image score rule: top-fraction-mean or max (default top-fraction-mean)."), QStringLiteral("rule"), QStringLiteral("top-fraction-mean")});
     parser.addOption({QStringLiteral("top-fraction"), QStringLiteral("Fraction of patches averaged into the image score (default 0.01)."), QStringLiteral("f"), QStringLiteral("0.01")});
     parser.addOption({QStringLiteral("keep-aspect"), QStringLiteral("Keep the image's aspect ratio at the encoder input (long side = resolution) instead of squashing it to a square.")});

@@ -54,7 +54,7 @@ QRectF rectOption(const QString &name, const QString &text)
     }
     // A small tolerance lets 0.1 + 0.9 count as reaching the edge exactly.
     constexpr double edge = 1.0 + 1e-9;
-    if (values.size() != 4 || values[0] < 0 || values[1] < 0 || values[2] <= 0 || values[3] <= 0
+    if (parts.size() != 4 || values.size() != 4 || values[0] < 0 || values[1] < 0 || values[2] <= 0 || values[3] <= 0
         || values[0] + values[2] > edge || values[1] + values[3] > edge)
         throw SettingsError(QStringLiteral("--%1 needs x,y,width,height as fractions of the image that stay "
                                            "inside it, such as 0.1,0.1,0.8,0.8; got \"%2\".").arg(name, text));

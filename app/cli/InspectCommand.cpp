@@ -3,6 +3,7 @@
 
 #include "CliCommon.h"
 #include "CliSettings.h"
+#include "OutputPaths.h"
 #include "common/Error.h"
 #include "imaging/ImageLoader.h"
 #include "inspection/FeatureExtractor.h"
@@ -15,6 +16,9 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
 
 namespace patchead::cli {
 
@@ -89,24 +93,6 @@ void requireTwoReferences(const LotRequest &request)
                             .arg(request.referencePaths.front()));
 }
 
-// The lot name as a file name inside --out: a name such as "../x" or
-// "2026/12 night" keeps its text in the database, but path separators,
-// control characters and leading dots become underscores.
-QString fileNameForLot(const QString &lotName)
-{
-    QString name = lotName;
-    for (QChar &c : name) {
-        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.category() == QChar::Other_Control)
-            c = QLatin1Char('_');
-    }
-    for (QChar &c : name) {
-        if (c != QLatin1Char('.'))
-            break;
-        c = QLatin1Char('_');
-    }
-    return name.isEmpty() ? QStringLiteral("lot") : name;
-}
-
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
 {
     for (const QString &required : {QStringLiteral("lot"), QStringLiteral("db")}) {
@@ -168,12 +154,15 @@ QString progressText(const LotProgress &progress)
 void printSummary(const LotSummary &summary, const QString &csvPath, const QString &heatmaps, const QString &db)
 {
     const LotRecord &lot = summary.lot;
-    out() << "\nLot \"" << lot.name << "\" " << lot.status << ": " << summary.counts.total << " parts stored ("
-          << summary.scoredThisRun << " this run, " << summary.alreadyStored << " from earlier runs)\n";
+    out() << "\nLot \"" << lot.name << "\" " << lot.status << ": " << summary.counts.total
+          << (summary.counts.total == 1 ? " part" : " parts") << " stored (" << summary.scoredThisRun
+          << " this run, " << summary.alreadyStored << " from earlier runs)\n";
     out() << "  pass " << summary.counts.pass << ", review " << summary.counts.review << ", fail "
           << summary.counts.fail << ", unreadable " << summary.counts.error << "\n";
     if (summary.retriedErrors > 0)
-        out() << "  " << summary.retriedErrors << " parts unreadable in an earlier run were scored again\n";
+        out() << "  " << summary.retriedErrors
+              << (summary.retriedErrors == 1 ? " part unreadable in an earlier run was scored again\n"
+                                             : " parts unreadable in an earlier run were scored again\n");
     out() << "  reject threshold " << QString::number(lot.rejectThreshold, 'g', 6) << ", review threshold "
           << QString::number(lot.reviewThreshold, 'g', 6) << " (" << lot.thresholdRule << ")\n";
     // Zero-shot lots have no reference set, so no alignment decision.
@@ -189,8 +178,29 @@ void printSummary(const LotSummary &summary, const QString &csvPath, const QStri
     out().flush();
 }
 
-void printFlaggedParts(const LotRecord &lot, const QVector<PartRecord> &parts)
+// Options that a resumed lot does not take, because its stored values
+// belong to the parts already scored.
+void printIgnoredOptions(const LotSummary &summary, const LotRequest &request)
 {
+    const LotRecord &lot = summary.lot;
+    const double threshold = request.settings.fixedRejectThreshold;
+    if (threshold > 0.0 && std::abs(threshold - lot.rejectThreshold) > 1e-12 * std::max(1.0, threshold))
+        out() << "  note: --threshold " << QString::number(threshold, 'g', 6)
+              << " was not applied: the lot keeps its stored reject threshold "
+              << QString::number(lot.rejectThreshold, 'g', 6)
+              << ". Change the thresholds of a stored lot on the workstation's review page, which records the "
+                 "change.\n";
+    if (!request.operatorName.isEmpty() && request.operatorName != lot.operatorName)
+        out() << "  note: --operator " << request.operatorName << " was not applied: the lot keeps its operator "
+              << (lot.operatorName.isEmpty() ? QStringLiteral("(none)") : lot.operatorName) << ".\n";
+}
+
+// Lists the parts that are not passed, sorted by file name.
+void printFlaggedParts(const LotRecord &lot, QVector<PartRecord> parts)
+{
+    std::sort(parts.begin(), parts.end(), [](const PartRecord &a, const PartRecord &b) {
+        return QFileInfo(a.path).fileName() < QFileInfo(b.path).fileName();
+    });
     for (const PartRecord &part : parts) {
         if (part.verdict == Verdict::Pass)
             continue;
@@ -239,8 +249,17 @@ int runInspect(const QStringList &arguments)
     const QString csvPath = parser.isSet(QStringLiteral("csv"))
         ? parser.value(QStringLiteral("csv"))
         : QDir(outFolder).filePath(fileNameForLot(request.lotName) + QStringLiteral(".csv"));
-    if (!QDir().mkpath(QFileInfo(csvPath).absolutePath()))
-        throw Error(QStringLiteral("Cannot create the output folder %1.").arg(QFileInfo(csvPath).absolutePath()));
+    // Checked before the encoder loads and the database exists, so that a
+    // wrong path costs neither a scored lot nor an empty database.
+    requireNotDatabase(QStringLiteral("csv"), csvPath, db);
+    requireWritableFolder(parser.isSet(QStringLiteral("csv")) ? QStringLiteral("csv") : QStringLiteral("out"),
+                          QFileInfo(csvPath).absolutePath());
+    if (!request.heatmapFolder.isEmpty()) {
+        requireHeatmapsOutsideLot(request.heatmapFolder, request.lotFolder);
+        requireWritableFolder(parser.isSet(QStringLiteral("heatmaps")) ? QStringLiteral("heatmaps")
+                                                                       : QStringLiteral("out"),
+                              request.heatmapFolder);
+    }
 
     std::unique_ptr<Encoder> encoder = encoderFromOptions(parser);
     // Checks layers and mask against the encoder before the database exists.
@@ -282,6 +301,7 @@ int runInspect(const QStringList &arguments)
     store->appendAudit(summary.lot.id, QStringLiteral("csv_exported"),
                        QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
     printSummary(summary, csvPath, request.heatmapFolder, db);
+    printIgnoredOptions(summary, request);
     printFlaggedParts(summary.lot, parts);
     if (summary.cancelled)
         out() << "Cancelled; run the same command again to resume the lot.\n";

@@ -2,6 +2,7 @@
 #include "Commands.h"
 
 #include "CliCommon.h"
+#include "OutputPaths.h"
 #include "common/Error.h"
 #include "report/CsvExport.h"
 #include "report/JsonExport.h"
@@ -9,6 +10,7 @@
 #include "store/LotStore.h"
 
 #include <QFileInfo>
+#include <QStringList>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -126,6 +128,27 @@ void writeJson(LotStore &store, const LotRecord &lot, const QString &path)
     out() << "JSON " << QFileInfo(path).absoluteFilePath() << "\n";
 }
 
+// Rejects an output that would replace the database or another output of
+// the same command.
+void requireDistinctOutputs(const QCommandLineParser &parser)
+{
+    const QString db = parser.value(QStringLiteral("db"));
+    QStringList written;
+    for (const QString &option : {QStringLiteral("pdf"), QStringLiteral("csv"), QStringLiteral("json")}) {
+        if (!parser.isSet(option))
+            continue;
+        const QString path = parser.value(option);
+        if (!db.isEmpty())
+            requireNotDatabase(option, path, db);
+        for (const QString &earlier : written) {
+            if (QFileInfo(earlier).absoluteFilePath() == QFileInfo(path).absoluteFilePath())
+                throw SettingsError(QStringLiteral("--%1 and another output option both write %2; give each "
+                                                   "output its own file.").arg(option, path));
+        }
+        written.append(path);
+    }
+}
+
 } // namespace
 
 int runReport(const QStringList &arguments)
@@ -143,6 +166,7 @@ int runReport(const QStringList &arguments)
         throw SettingsError(QStringLiteral("Nothing to write: give --pdf, --csv or --json; see --help."));
     if (pdf)
         reportPageSizeFromName(parser.value(QStringLiteral("page-size"))); // reject a typo before any output
+    requireDistinctOutputs(parser);
 
     std::unique_ptr<LotStore> store = openExistingStore(parser);
     const LotRecord lot = findRequestedLot(*store, parser);

@@ -69,6 +69,10 @@ private slots:
     void encoderSettingsLeaveNoDatabase_data();
     void encoderSettingsLeaveNoDatabase();
     void outputPathsStayWhereGiven();
+    void outputsCollidingWithInputs_data();
+    void outputsCollidingWithInputs();
+    void similarLotNamesKeepOwnFiles();
+    void resumeNamesIgnoredOptions();
     void commandHelpNamesCommand();
 
 private:
@@ -505,6 +509,10 @@ void TestCliInputs::badOptions_data()
                                               << "Error: --roi needs x,y,width,height";
     QTest::newRow("region not a number") << QStringList{"--mask", "region", "--roi", "nan,0,1,1"}
                                          << "Error: --roi needs x,y,width,height";
+    QTest::newRow("region with a fifth value") << QStringList{"--mask", "region", "--roi", "0.1,0.1,0.8,0.8,junk"}
+                                               << "Error: --roi needs x,y,width,height";
+    QTest::newRow("even neighbourhood") << QStringList{"--neighbourhood", "4"}
+                                        << "Error: Neighbourhood 4 must be an odd number from 1 to 9.";
 }
 
 // Bad option values are usage errors (exit 2), refused before the encoder
@@ -562,16 +570,101 @@ void TestCliInputs::outputPathsStayWhereGiven()
     // Exit code 6, because the lot contains the unreadable images of lotImages().
     QVERIFY2(result.exitCode == 6, qPrintable(result.all()));
     QVERIFY(QFileInfo::exists(database));
-    QVERIFY2(QFileInfo::exists(QDir(out).filePath(QStringLiteral("___escape.csv"))), qPrintable(result.all()));
+    // The name changed on its way to a file name, so it carries 8 hex digits
+    // of the SHA-256 of the full name.
+    const QString stem = QStringLiteral("___escape-")
+        + QString::fromLatin1(QCryptographicHash::hash("../escape", QCryptographicHash::Sha256).toHex().left(8));
+    QVERIFY2(QFileInfo::exists(QDir(out).filePath(stem + QStringLiteral(".csv"))), qPrintable(result.all()));
     QVERIFY(!QFileInfo::exists(path(QStringLiteral("escape.csv"))));
     // Overlays go to a folder of their own lot, named like the CSV.
     const QDir heatmaps(QDir(out).filePath(QStringLiteral("heatmaps")));
-    QCOMPARE(heatmaps.entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("___escape")});
+    QCOMPARE(heatmaps.entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList{stem});
     QVERIFY(heatmaps.entryList(QDir::Files).isEmpty());
-    QVERIFY2(!QDir(heatmaps.filePath(QStringLiteral("___escape"))).entryList(QDir::Files).isEmpty(),
+    QVERIFY2(!QDir(heatmaps.filePath(stem)).entryList(QDir::Files).isEmpty(),
              qPrintable(result.all()));
     const std::unique_ptr<LotStore> store = LotStore::open(database, LotStore::Mode::ReadOnly);
     QVERIFY(store->findLot(QStringLiteral("../escape")).has_value());
+}
+
+// Output paths that would replace the database or put heatmaps among the
+// lot's images are usage errors, found before the encoder loads. The
+// database is left byte for byte as it was.
+void TestCliInputs::outputsCollidingWithInputs_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("target"); // "database", "database link", "database-wal" or "lot"
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("csv is the database") << "--csv" << "database" << "is the lot database given with --db";
+    QTest::newRow("csv is a link to the database") << "--csv" << "database link" << "is the lot database given with --db";
+    QTest::newRow("csv is the write-ahead log") << "--csv" << "database-wal" << "(its -wal file)";
+    QTest::newRow("heatmaps in the lot folder") << "--heatmaps" << "lot" << "is the lot folder";
+}
+
+void TestCliInputs::outputsCollidingWithInputs()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, target);
+    QFETCH(QString, expected);
+    QString value = target == QLatin1String("lot") ? mLot : mDatabase;
+    if (target == QLatin1String("database-wal"))
+        value += QStringLiteral("-wal");
+    if (target == QLatin1String("database link")) {
+        value = path(QStringLiteral("link-to-lots.sqlite"));
+        QVERIFY(QFile::link(mDatabase, value) || QFileInfo(value).isSymLink());
+    }
+    const QString before = fileSha256Hex(mDatabase);
+    QStringList arguments = inspectArguments(mLot, mDatabase, QStringLiteral("mixed"));
+    arguments.removeAll(QStringLiteral("--no-heatmaps"));
+    arguments << option << value;
+    const CommandResult result = runPatchead(arguments);
+    QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
+    QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+    QVERIFY2(!result.err.contains(QStringLiteral("Loaded encoder")), qPrintable(result.err));
+    QCOMPARE(fileSha256Hex(mDatabase), before);
+    QVERIFY(LotStore::open(mDatabase, LotStore::Mode::ReadOnly)->findLot(QStringLiteral("mixed")).has_value());
+}
+
+// "line/1" and "line_1" would both become line_1.csv and heatmaps/line_1.
+void TestCliInputs::similarLotNamesKeepOwnFiles()
+{
+    const QString out = path(QStringLiteral("similar-out"));
+    const QString database = path(QStringLiteral("similar.sqlite"));
+    QStringList csvPaths;
+    for (const QString &name : {QStringLiteral("line/1"), QStringLiteral("line_1")}) {
+        const CommandResult result = runPatchead(clitest::inspectArguments(mReferences, mReferences, database, name, out));
+        QVERIFY2(result.exitCode == 0 || result.exitCode == 1, qPrintable(result.all()));
+        const QRegularExpression csvLine(QStringLiteral("CSV (.+\\.csv)"));
+        const QRegularExpressionMatch match = csvLine.match(result.out);
+        QVERIFY2(match.hasMatch(), qPrintable(result.out));
+        csvPaths.append(match.captured(1));
+    }
+    QVERIFY2(csvPaths[0] != csvPaths[1], qPrintable(csvPaths.join(QLatin1Char(' '))));
+    QVERIFY(QFileInfo::exists(csvPaths[0]));
+    QVERIFY(QFileInfo::exists(csvPaths[1]));
+    QVERIFY(csvPaths[1].endsWith(QStringLiteral("/line_1.csv")));
+}
+
+// A resumed lot keeps its stored threshold and operator, and the run prints
+// a note instead of dropping the options without a word.
+void TestCliInputs::resumeNamesIgnoredOptions()
+{
+    const QString database = path(QStringLiteral("resume-options.sqlite"));
+    const QString name = QStringLiteral("resume options");
+    QStringList first = clitest::inspectArguments(mReferences, mReferences, database, name, path(QStringLiteral("resume-out")));
+    first << QStringLiteral("--threshold") << QStringLiteral("0.05") << QStringLiteral("--operator") << QStringLiteral("alice");
+    const CommandResult firstRun = runPatchead(first);
+    QVERIFY2(firstRun.exitCode == 0 || firstRun.exitCode == 1, qPrintable(firstRun.all()));
+    QVERIFY2(!firstRun.out.contains(QStringLiteral("was not applied")), qPrintable(firstRun.out));
+
+    QStringList second = clitest::inspectArguments(mReferences, mReferences, database, name, path(QStringLiteral("resume-out")));
+    second << QStringLiteral("--threshold") << QStringLiteral("0.2") << QStringLiteral("--operator") << QStringLiteral("bob");
+    const CommandResult resumed = runPatchead(second);
+    QVERIFY2(resumed.exitCode == 0 || resumed.exitCode == 1, qPrintable(resumed.all()));
+    QVERIFY2(resumed.out.contains(QStringLiteral("note: --threshold 0.2 was not applied: the lot keeps its stored "
+                                                 "reject threshold 0.05")),
+             qPrintable(resumed.out));
+    QVERIFY2(resumed.out.contains(QStringLiteral("note: --operator bob was not applied: the lot keeps its operator alice")),
+             qPrintable(resumed.out));
 }
 
 void TestCliInputs::commandHelpNamesCommand()

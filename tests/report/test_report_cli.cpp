@@ -37,6 +37,8 @@ private slots:
     void nothingToWriteIsUsageError();
     void nameAndIdTogetherIsUsageError();
     void invalidPageSizeIsUsageError();
+    void outputOverDatabaseIsUsageError();
+    void sameOutputTwiceIsUsageError();
     void writesPdfCsvAndJson();
     void helpListsOptions();
 
@@ -164,6 +166,34 @@ void ReportCliTest::invalidPageSizeIsUsageError()
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains(QStringLiteral("a5")), qPrintable(result.err));
     QVERIFY(!QFileInfo::exists(path(QStringLiteral("a5.pdf"))));
+}
+
+// A PDF written over the database would destroy every lot in it.
+void ReportCliTest::outputOverDatabaseIsUsageError()
+{
+    QFile database(mDatabase);
+    QVERIFY(database.open(QIODevice::ReadOnly));
+    const QByteArray before = database.readAll();
+    database.close();
+    for (const QString &option : {QStringLiteral("--pdf"), QStringLiteral("--csv"), QStringLiteral("--json")}) {
+        const CliResult result = run({QStringLiteral("--db"), mDatabase, QStringLiteral("--name"),
+                                      QStringLiteral("Lot A-17"), option, mDatabase});
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains(QStringLiteral("is the lot database given with --db")), qPrintable(result.err));
+    }
+    QVERIFY(database.open(QIODevice::ReadOnly));
+    QCOMPARE(database.readAll(), before);
+    QVERIFY(LotStore::open(mDatabase, LotStore::Mode::ReadOnly)->findLot(QStringLiteral("Lot A-17")).has_value());
+}
+
+void ReportCliTest::sameOutputTwiceIsUsageError()
+{
+    const QString file = path(QStringLiteral("twice.out"));
+    const CliResult result = run({QStringLiteral("--db"), mDatabase, QStringLiteral("--name"), QStringLiteral("Lot A-17"),
+                                  QStringLiteral("--csv"), file, QStringLiteral("--json"), file});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(QStringLiteral("both write")), qPrintable(result.err));
+    QVERIFY(!QFileInfo::exists(file));
 }
 
 void ReportCliTest::writesPdfCsvAndJson()

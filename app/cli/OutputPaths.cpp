@@ -1,0 +1,104 @@
+#include "OutputPaths.h"
+
+#include "common/Error.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryFile>
+
+namespace patchead::cli {
+
+namespace {
+
+// The path with symbolic links resolved as far as it exists: an output file
+// that does not exist yet resolves through its folder.
+QString resolvedPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.exists())
+        return info.canonicalFilePath();
+    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
+    if (folder.isEmpty())
+        return QDir::cleanPath(info.absoluteFilePath());
+    return QDir(folder).filePath(info.fileName());
+}
+
+// The reason a folder cannot be created or written, in the system's words
+// where it has them; empty when it can.
+QString folderProblem(const QString &folder)
+{
+    const QFileInfo info(folder);
+    if (info.exists() && !info.isDir())
+        return QStringLiteral("a file of that name is in the way");
+    for (const QString &name : QDir::cleanPath(info.absoluteFilePath()).split(QLatin1Char('/'))) {
+        if (name.toUtf8().size() > 255)
+            return QStringLiteral("the name \"%1...\" is longer than the 255 bytes a file system allows")
+                .arg(name.left(40));
+    }
+    if (!QDir().mkpath(folder))
+        return QStringLiteral("the folder cannot be created there (read-only file system or no permission)");
+    QTemporaryFile probe(QDir(folder).filePath(QStringLiteral(".patchead-write-check-XXXXXX")));
+    if (!probe.open())
+        return probe.errorString();
+    return {};
+}
+
+} // namespace
+
+QString fileNameForLot(const QString &lotName)
+{
+    constexpr int maxStemBytes = 200; // leaves room for ".csv" and the digest within 255 bytes
+    QString name = lotName;
+    for (QChar &c : name) {
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.category() == QChar::Other_Control)
+            c = QLatin1Char('_');
+    }
+    for (QChar &c : name) {
+        if (c != QLatin1Char('.'))
+            break;
+        c = QLatin1Char('_');
+    }
+    if (name.isEmpty())
+        name = QStringLiteral("lot");
+    if (name == lotName && name.toUtf8().size() <= maxStemBytes)
+        return name;
+    while (name.toUtf8().size() > maxStemBytes)
+        name.chop(1);
+    const QByteArray digest = QCryptographicHash::hash(lotName.toUtf8(), QCryptographicHash::Sha256).toHex();
+    return name + QLatin1Char('-') + QString::fromLatin1(digest.left(8));
+}
+
+void requireNotDatabase(const QString &option, const QString &output, const QString &database)
+{
+    const QString target = resolvedPath(output);
+    const QString stored = resolvedPath(database);
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")}) {
+        if (target != stored + suffix)
+            continue;
+        throw SettingsError(QStringLiteral("--%1 %2 is the lot database given with --db%3; writing there would "
+                                           "destroy every lot stored in it. Give another file name for --%1.")
+                                .arg(option, output,
+                                     suffix.isEmpty() ? QString() : QStringLiteral(" (its %1 file)").arg(suffix)));
+    }
+}
+
+void requireHeatmapsOutsideLot(const QString &heatmapFolder, const QString &lotFolder)
+{
+    if (resolvedPath(heatmapFolder) != resolvedPath(lotFolder))
+        return;
+    throw SettingsError(QStringLiteral("--heatmaps %1 is the lot folder; the next run would score the heatmap "
+                                       "images as parts. Give a folder outside the lot, or leave --heatmaps out.")
+                            .arg(heatmapFolder));
+}
+
+void requireWritableFolder(const QString &option, const QString &folder)
+{
+    const QString problem = folderProblem(folder);
+    if (problem.isEmpty())
+        return;
+    throw SettingsError(QStringLiteral("Cannot write into %1 (%2): %3. Choose a writable folder for --%2.")
+                            .arg(QFileInfo(folder).absoluteFilePath(), option, problem));
+}
+
+} // namespace patchead::cli

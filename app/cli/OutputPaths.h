@@ -1,0 +1,33 @@
+#pragma once
+
+// Checks of the files and folders that commands write, made before anything
+// is written: an output must not replace the lot database, heatmaps must not
+// land among the lot's images, and the output folders must be writable.
+
+#include <QString>
+
+namespace patchead::cli {
+
+// The lot name as a file name inside --out. Path separators, control
+// characters and leading dots become underscores. A name that changed or is
+// longer than 200 bytes gets "-" and 8 hex digits of the SHA-256 of the full
+// name, so that "line/1" and "line_1" write different files.
+QString fileNameForLot(const QString &lotName);
+
+// Throws SettingsError when `output` (the value of `--option`) is the lot
+// database `database` or one of SQLite's files beside it (-wal, -shm,
+// -journal), also through symbolic links: writing there would destroy every
+// lot in the database.
+void requireNotDatabase(const QString &option, const QString &output, const QString &database);
+
+// Throws SettingsError when the heatmap folder is the lot folder, whose
+// overlays the next run would score as parts.
+void requireHeatmapsOutsideLot(const QString &heatmapFolder, const QString &lotFolder);
+
+// Creates `folder` when it is missing and checks that a file can be created
+// in it. Throws SettingsError naming `--option`, the folder and the system's
+// reason (read-only file system, no permission, a file in the way, a name
+// too long).
+void requireWritableFolder(const QString &option, const QString &folder);
+
+} // namespace patchead::cli
