@@ -5,6 +5,7 @@
 #include "synthetic/SplitMix64.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -146,31 +147,73 @@ void copyFile(const QString &source, const QString &target)
     }
 }
 
+const QByteArray kLabelsHeader("part,label,mask,source\n");
+
+// Returns the first file under the generated folders that make-sample does
+// not write (anything but a PNG image or mask), or an empty string.
+QString firstForeignFile(const QDir &out, const QStringList &generatedFolders)
+{
+    for (const QString &name : generatedFolders) {
+        QDirIterator it(out.filePath(name), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            if (!path.endsWith(QLatin1String(".png")) || it.fileInfo().isSymLink())
+                return path;
+        }
+    }
+    return {};
+}
+
+// Whether `out` contains a lot written by make-sample: its label file starts
+// with the header that writeLot writes.
+bool holdsSampleLot(const QDir &out)
+{
+    QFile labels(out.filePath(QStringLiteral("lot_labels.csv")));
+    return labels.open(QIODevice::ReadOnly) && labels.read(kLabelsHeader.size()) == kLabelsHeader;
+}
+
 // Removes an earlier lot when overwrite is set, and otherwise raises Error so
-// that two lots never mix.
+// that two lots never mix. Overwriting deletes folders recursively, so it
+// is refused unless the folder contains an earlier sample lot and nothing but
+// its PNG files: pointed at a real lot's parent folder it would delete the
+// lot.
 void prepareOutput(const QDir &out, const SampleLotOptions &options)
 {
-    const QStringList generated
-        = {options.categoryName, QStringLiteral("lot"), QStringLiteral("lot_labels.csv")};
-    for (const QString &name : generated) {
-        const QFileInfo existing(out.filePath(name));
-        if (!existing.exists())
-            continue;
-        if (!options.overwrite) {
-            throw Error(
-                QStringLiteral("%1 already exists, so %2 already contains a sample lot; choose an empty "
-                               "output folder or allow overwriting")
-                    .arg(existing.filePath(), out.path()));
-        }
-        const bool removed = existing.isDir() ? QDir(existing.filePath()).removeRecursively()
-                                              : QFile::remove(existing.filePath());
-        if (!removed)
-            throw Error(QStringLiteral("cannot remove the earlier sample lot file %1; delete it by hand")
-                            .arg(existing.filePath()));
+    const QStringList generatedFolders = {options.categoryName, QStringLiteral("lot")};
+    QStringList existing;
+    for (const QString &name : generatedFolders + QStringList{QStringLiteral("lot_labels.csv")}) {
+        if (QFileInfo::exists(out.filePath(name)) || QFileInfo(out.filePath(name)).isSymLink())
+            existing.append(out.filePath(name));
     }
-    if (!out.mkpath(QStringLiteral(".")))
-        throw Error(QStringLiteral("cannot create the output folder %1; check the path and permissions")
-                        .arg(out.path()));
+    if (existing.isEmpty()) {
+        if (!out.mkpath(QStringLiteral(".")))
+            throw Error(QStringLiteral("cannot create the output folder %1; check the path and permissions")
+                            .arg(out.path()));
+        return;
+    }
+    if (!options.overwrite) {
+        throw Error(QStringLiteral("%1 already exists, so %2 may already contain a sample lot; choose an empty "
+                                   "output folder, or pass --overwrite to replace an earlier sample lot")
+                        .arg(existing.first(), out.path()));
+    }
+    if (!holdsSampleLot(out)) {
+        throw Error(QStringLiteral("%1 exists but %2 contains no sample lot (its lot_labels.csv is missing or was not "
+                                   "written by make-sample), so --overwrite would delete files that are not "
+                                   "part of one; choose an empty output folder")
+                        .arg(existing.first(), out.path()));
+    }
+    const QString foreign = firstForeignFile(out, generatedFolders);
+    if (!foreign.isEmpty()) {
+        throw Error(QStringLiteral("%1 was not written by make-sample, so --overwrite would delete it; move it out "
+                                   "of %2 or choose an empty output folder")
+                        .arg(foreign, out.path()));
+    }
+    for (const QString &path : existing) {
+        const QFileInfo info(path);
+        const bool removed = info.isDir() ? QDir(path).removeRecursively() : QFile::remove(path);
+        if (!removed)
+            throw Error(QStringLiteral("cannot remove the earlier sample lot file %1; delete it by hand").arg(path));
+    }
 }
 
 // Renders in batches on a private thread pool, so memory stays bounded and
@@ -212,7 +255,7 @@ QVector<SampleLotEntry> writeLot(const QDir &out, const QVector<PlannedImage> &t
 {
     const QVector<int> order = lotOrder(int(testImages.size()), seed);
     QVector<SampleLotEntry> entries;
-    QByteArray csv("part,label,mask,source\n");
+    QByteArray csv(kLabelsHeader);
     for (int position = 0; position < order.size(); ++position) {
         const PlannedImage &image = testImages[order[position]];
         const SampleLotEntry entry{QStringLiteral("lot/part_%1.png").arg(numbered(position + 1)), image.label,

@@ -78,6 +78,8 @@ private slots:
     void seedChangesImages();
     void existingLotRejected();
     void overwriteReplaces();
+    void overwriteKeepsForeignFiles();
+    void overwriteNeedsSampleLabels();
     void invalidOptions_data();
     void invalidOptions();
 
@@ -290,6 +292,7 @@ void TestSampleLot::existingLotRejected()
     } catch (const Error &error) {
         QVERIFY2(error.message().contains("already"), qPrintable(error.message()));
         QVERIFY2(error.message().contains(folder), qPrintable(error.message()));
+        QVERIFY2(error.message().contains("--overwrite"), qPrintable(error.message()));
     }
 }
 
@@ -307,6 +310,58 @@ void TestSampleLot::overwriteReplaces()
     options.overwrite = true;
     generateSampleLot(folder, options);
     QCOMPARE(filesIn(folder + "/flange/train/good").size(), 1); // no stale files from the first lot
+}
+
+// A user's file inside a sample's folders would go with --overwrite, so the
+// overwrite is refused and the file stays.
+void TestSampleLot::overwriteKeepsForeignFiles()
+{
+    SampleLotOptions options;
+    options.imageSize = 64;
+    options.goodParts = 1;
+    options.defectiveParts = 0;
+    const QString folder = mDir.filePath("foreign");
+    generateSampleLot(folder, options);
+    const QString notes = QDir(folder).filePath("lot/sub/notes.txt");
+    QVERIFY(QDir().mkpath(QFileInfo(notes).absolutePath()));
+    QFile file(notes);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("shift notes\n");
+    file.close();
+
+    options.overwrite = true;
+    try {
+        generateSampleLot(folder, options);
+        QFAIL("--overwrite deleted a file that make-sample did not write");
+    } catch (const Error &error) {
+        QVERIFY2(error.message().contains(notes), qPrintable(error.message()));
+    }
+    QVERIFY(QFileInfo::exists(notes));
+    QVERIFY(!filesIn(folder + "/lot").isEmpty());
+}
+
+// A folder with a "lot" subfolder but no sample labels is a real lot's
+// parent folder, not an earlier sample.
+void TestSampleLot::overwriteNeedsSampleLabels()
+{
+    const QString folder = mDir.filePath("real");
+    const QString part = QDir(folder).filePath("lot/part_001.png");
+    QVERIFY(QDir().mkpath(QFileInfo(part).absolutePath()));
+    QFile file(part);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("\x89PNG\r\n\x1a\n");
+    file.close();
+
+    SampleLotOptions options;
+    options.imageSize = 64;
+    options.overwrite = true;
+    try {
+        generateSampleLot(folder, options);
+        QFAIL("--overwrite deleted a folder without sample labels");
+    } catch (const Error &error) {
+        QVERIFY2(error.message().contains("contains no sample lot"), qPrintable(error.message()));
+    }
+    QVERIFY(QFileInfo::exists(part));
 }
 
 void TestSampleLot::invalidOptions_data()
