@@ -34,16 +34,36 @@ QString fitFileName(const QString &stem, const QString &suffix)
 
 HeatmapNames::HeatmapNames(const QStringList &partPaths)
 {
+    QHash<QString, int> baseNameCounts;
     for (const QString &path : partPaths)
-        ++mBaseNameCounts[QFileInfo(path).completeBaseName()];
+        ++baseNameCounts[QFileInfo(path).completeBaseName()];
+    QHash<QString, int> stemCounts;
+    QHash<QString, QString> stems;
+    for (const QString &path : partPaths) {
+        const QFileInfo info(path);
+        const QString base = info.completeBaseName();
+        const QString stem = baseNameCounts.value(base) > 1 ? info.fileName() : base;
+        stems.insert(path, stem);
+        ++stemCounts[stem];
+    }
+    const QString suffix = QStringLiteral("_heatmap.png");
+    for (auto it = stems.cbegin(); it != stems.cend(); ++it) {
+        QString stem = it.value();
+        if (stemCounts.value(stem) > 1) {
+            const QByteArray digest = QCryptographicHash::hash(it.key().toUtf8(), QCryptographicHash::Sha256).toHex();
+            stem += QLatin1Char('~') + QString::fromLatin1(digest.left(8));
+        }
+        mNames.insert(it.key(), fitFileName(stem, suffix));
+    }
 }
 
 QString HeatmapNames::fileNameFor(const QString &partPath) const
 {
-    const QFileInfo info(partPath);
-    const QString base = info.completeBaseName();
-    const QString stem = mBaseNameCounts.value(base) > 1 ? info.fileName() : base;
-    return fitFileName(stem, QStringLiteral("_heatmap.png"));
+    const auto found = mNames.constFind(partPath);
+    if (found != mNames.cend())
+        return found.value();
+    // A path outside the list given to the constructor.
+    return fitFileName(QFileInfo(partPath).completeBaseName(), QStringLiteral("_heatmap.png"));
 }
 
 void writeHeatmap(const QString &folder, const QString &fileName, const QString &partPath, const cv::Mat &rgb,

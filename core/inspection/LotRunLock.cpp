@@ -4,6 +4,7 @@
 #include "common/Logging.h"
 
 #include <QCryptographicHash>
+#include <QFileInfo>
 #include <QLockFile>
 
 namespace patchead {
@@ -13,8 +14,12 @@ QString LotRunLock::lockFilePath(const QString &databasePath, const QString &lot
     // SQLite's names for a database without a file.
     if (databasePath.isEmpty() || databasePath == QLatin1String(":memory:"))
         return {};
+    // Beside the file itself, so that runs that reach the database through a
+    // symbolic link or another path share one lock.
+    const QString canonical = QFileInfo(databasePath).canonicalFilePath();
+    const QString file = canonical.isEmpty() ? QFileInfo(databasePath).absoluteFilePath() : canonical;
     const QByteArray digest = QCryptographicHash::hash(lotName.toUtf8(), QCryptographicHash::Sha256).toHex();
-    return databasePath + QStringLiteral(".lot-") + QString::fromLatin1(digest.left(12)) + QStringLiteral(".lock");
+    return file + QStringLiteral(".lot-") + QString::fromLatin1(digest.left(12)) + QStringLiteral(".lock");
 }
 
 LotRunLock::LotRunLock(const QString &databasePath, const QString &lotName)

@@ -9,8 +9,9 @@ namespace patchead {
 
 // Keeps a second run, in this process or another, from inspecting the same
 // lot of the same database at the same time, which would score every part
-// twice and race on its rows. The lock is a file beside the database
-// ("<database>.lot-<12 hex digits of the lot name's SHA-256>.lock") that
+// twice and race on its rows. The lock is a file beside the database file,
+// with symbolic links resolved, so that every path to it shares the lock
+// ("<database>.lot-<12 hex digits of the lot name's SHA-256>.lock"). It
 // contains the process id and host. A lock left by a process that no longer
 // runs is taken over. Lots of a database in memory are not locked.
 class LotRunLock {

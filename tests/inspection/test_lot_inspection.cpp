@@ -269,23 +269,27 @@ private slots:
         QVERIFY(heatmaps.first().endsWith(QStringLiteral("_heatmap.png")));
     }
 
-    // a.png and a.bmp in one lot would both map to a_heatmap.png.
+    // a.png and a.bmp in one lot would both map to a_heatmap.png, and
+    // a.png.bmp would then map to a.png's name.
     void sharedBaseNameKeepsBothHeatmaps()
     {
         QTemporaryDir lotDir;
-        const QString source = LotInspection::listImages(mSample.lotDir).first();
-        QVERIFY(QFile::copy(source, lotDir.filePath(QStringLiteral("a.png"))));
-        QVERIFY(QImage(source).save(lotDir.filePath(QStringLiteral("a.bmp"))));
-        QVERIFY(QFile::copy(source, lotDir.filePath(QStringLiteral("b.png"))));
+        const QStringList sources = LotInspection::listImages(mSample.lotDir);
+        QVERIFY(QFile::copy(sources.at(0), lotDir.filePath(QStringLiteral("a.png"))));
+        QVERIFY(QImage(sources.at(1)).save(lotDir.filePath(QStringLiteral("a.bmp"))));
+        QVERIFY(QImage(sources.at(2)).save(lotDir.filePath(QStringLiteral("a.png.bmp")), "BMP"));
+        QVERIFY(QFile::copy(sources.at(3), lotDir.filePath(QStringLiteral("b.png"))));
         auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("basenames.sqlite")));
         LotInspection inspection(*mEncoder, *store);
         LotRequest r = request(QStringLiteral("basenames"));
         r.lotFolder = lotDir.path();
         r.heatmapFolder = lotDir.filePath(QStringLiteral("heatmaps"));
         QCOMPARE(inspection.run(r).counts.error, 0);
-        QCOMPARE(QDir(r.heatmapFolder).entryList(QDir::Files, QDir::Name),
-                 QStringList({QStringLiteral("a.bmp_heatmap.png"), QStringLiteral("a.png_heatmap.png"),
-                              QStringLiteral("b_heatmap.png")}));
+        const QStringList heatmaps = QDir(r.heatmapFolder).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(heatmaps.size(), 4);
+        QVERIFY(heatmaps.contains(QStringLiteral("a.bmp_heatmap.png")));
+        QVERIFY(heatmaps.contains(QStringLiteral("b_heatmap.png")));
+        QCOMPARE(heatmaps.filter(QRegularExpression(QStringLiteral("^a\\.png~[0-9a-f]{8}_heatmap\\.png$"))).size(), 2);
     }
 
     // A second run of a lot that another run holds would score every part
@@ -307,6 +311,11 @@ private slots:
             QVERIFY2(message.contains(other.fileName()), qPrintable(message));
         }
         QVERIFY(!store->findLot(r.lotName).has_value());
+
+        // A symbolic link to the database leads to the same lock.
+        const QString link = mSampleDir.filePath(QStringLiteral("held-link.sqlite"));
+        QVERIFY(QFile::link(store->path(), link));
+        QCOMPARE(LotRunLock::lockFilePath(link, r.lotName), other.fileName());
         other.unlock();
         QCOMPARE(inspection.run(r).counts.total, 13);
         QVERIFY(!QFile::exists(other.fileName()));
