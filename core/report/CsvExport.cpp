@@ -38,20 +38,33 @@ QString csvRow(const QStringList &fields)
     return quoted.join(QLatin1Char(',')) + QStringLiteral("\r\n");
 }
 
+// Spreadsheets run a cell that starts with =, +, - or @ as a formula, so a
+// part named =HYPERLINK("...").png would become a link when the CSV is
+// opened. Text cells that start so get a leading apostrophe, which
+// spreadsheets read as "text" (OWASP, "CSV Injection"). The JSON export
+// keeps the names unchanged.
+QString textCell(const QString &value)
+{
+    static const QString formulaStarts = QStringLiteral("=+-@\t\r");
+    if (!value.isEmpty() && formulaStarts.contains(value.front()))
+        return QLatin1Char('\'') + value;
+    return value;
+}
+
 QStringList partFields(const LotRecord &lot, const PartRecord &part)
 {
     const bool scored = part.verdict != Verdict::Error;
-    return {lot.name,
-            QFileInfo(part.path).fileName(),
+    return {textCell(lot.name),
+            textCell(QFileInfo(part.path).fileName()),
             part.sha256,
             scored ? QString::number(part.imageScore, 'g', 9) : QString(),
             scored ? QString::number(normalisedScore(part.imageScore, lot.rejectThreshold), 'f', 6) : QString(),
             verdictName(part.verdict),
             operatorVerdictName(part.operatorVerdict),
-            part.operatorName,
+            textCell(part.operatorName),
             part.scoredAt.toUTC().toString(Qt::ISODateWithMs),
-            part.error,
-            part.path};
+            textCell(part.error),
+            textCell(part.path)};
 }
 
 } // namespace

@@ -26,6 +26,21 @@ std::shared_ptr<ParagraphBlock> addNote(ReportBlocks &blocks, const ReportStyle 
     return add<ParagraphBlock>(blocks, style, text, style.body, style.muted);
 }
 
+// A lot whose run was killed, cancelled or is still going lists only the
+// parts scored so far, which a reader of the report must not take for the
+// whole lot. Empty for a complete lot.
+QString incompleteLotNote(const QString &status)
+{
+    if (status == QLatin1String("complete"))
+        return {};
+    const QString cause = status == QLatin1String("cancelled")
+        ? QStringLiteral("its inspection was cancelled")
+        : QStringLiteral("its inspection is still running or was stopped before it finished");
+    return QStringLiteral("Incomplete lot: %1 (status %2). Parts not scored yet are missing from this report and "
+                          "from its counts. Run the inspection of the lot again to finish it, then export a new "
+                          "report.").arg(cause, status);
+}
+
 void addLotSummary(ReportBlocks &blocks, const ReportStyle &style, const LotReportData &data, const QString &title)
 {
     const LotRecord &lot = data.lot;
@@ -43,6 +58,9 @@ void addLotSummary(ReportBlocks &blocks, const ReportStyle &style, const LotRepo
     fields.append({QStringLiteral("Report generated"), reportTimestamp(data.generatedAt)});
     add<HeadingBlock>(blocks, style, QStringLiteral("Lot"));
     add<FieldGridBlock>(blocks, style, fields, kLabelColumnMm);
+    const QString incomplete = incompleteLotNote(lot.status);
+    if (!incomplete.isEmpty())
+        add<ParagraphBlock>(blocks, style, incomplete, style.bodyBold, style.fail);
     add<HeadingBlock>(blocks, style, QStringLiteral("Verdicts"));
     add<VerdictCountsBlock>(blocks, style, data.counts);
 }

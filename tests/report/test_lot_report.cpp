@@ -55,6 +55,25 @@ private:
     qreal mHeight;
 };
 
+// A lot with the report's thresholds and one failing part, for the tests
+// that need a lot of their own. Returns the lot id, or 0 when the part image
+// cannot be written.
+qint64 addOnePartLot(LotStore &store, LotRecord lot, const QString &partPath, int seed)
+{
+    lot.settingsJson = QStringLiteral("{}");
+    lot.modelName = QStringLiteral("mobilenet_v2");
+    lot.modelHash = kModelHash;
+    lot.rejectThreshold = kReject;
+    lot.reviewThreshold = kReview;
+    lot.thresholdRule = kRule;
+    const qint64 lotId = store.createLot(lot);
+    if (!QDir().mkpath(QFileInfo(partPath).absolutePath()) || !writePartImage(partPath, 96, 96, seed))
+        return 0;
+    PartRecord part = scoredPart(lotId, partPath, 0.40, kReject, kReview);
+    store.savePart(part);
+    return lotId;
+}
+
 } // namespace
 
 class LotReportTest : public QObject {
@@ -77,6 +96,7 @@ private slots:
     void paginationRepeatsHeader();
     void histogramBinsScoredParts();
     void cjkNamesAreWritten();
+    void incompleteLotIsMarked();
 
 private:
     QString writeReport(const QString &fileName, const LotReportOptions &options);
@@ -408,20 +428,10 @@ void LotReportTest::cjkNamesAreWritten()
     lot.name = QStringLiteral("\u68c0\u9a8c\u6279 0412");                       // inspection lot
     lot.folder = mDir.filePath(QStringLiteral("cjk"));
     lot.operatorName = QStringLiteral("\u738b\u82b3");                           // a person's name
-    lot.settingsJson = QStringLiteral("{}");
-    lot.modelName = QStringLiteral("mobilenet_v2");
-    lot.modelHash = kModelHash;
-    lot.rejectThreshold = kReject;
-    lot.reviewThreshold = kReview;
-    lot.thresholdRule = kRule;
     lot.status = QStringLiteral("complete");
-    const qint64 lotId = mStore->createLot(lot);
     const QString partName = QStringLiteral("\u90e8\u54c1_\u30d5\u30e9\u30f3\u30b8_01.png"); // part_flange_01
-    QVERIFY(QDir().mkpath(lot.folder));
-    const QString partPath = QDir(lot.folder).filePath(partName);
-    QVERIFY(writePartImage(partPath, 96, 96, 3));
-    PartRecord part = scoredPart(lotId, partPath, 0.40, kReject, kReview);
-    mStore->savePart(part);
+    const qint64 lotId = addOnePartLot(*mStore, lot, QDir(lot.folder).filePath(partName), 3);
+    QVERIFY(lotId > 0);
 
     const QString pdf = mDir.filePath(QStringLiteral("cjk.pdf"));
     writeLotReport(*mStore, lotId, pdf);
@@ -429,6 +439,26 @@ void LotReportTest::cjkNamesAreWritten()
     QVERIFY2(text.contains(lot.name), qPrintable(text.left(400)));
     QVERIFY2(text.contains(lot.operatorName), qPrintable(text.left(400)));
     QVERIFY2(text.contains(partName), qPrintable(text.left(400)));
+}
+
+// A lot whose run was killed stays "running"; its report must not read as
+// the whole lot.
+void LotReportTest::incompleteLotIsMarked()
+{
+    QVERIFY(!mFlaggedText.contains(QStringLiteral("Incomplete lot")));
+
+    LotRecord lot;
+    lot.name = QStringLiteral("killed lot");
+    lot.folder = mDir.filePath(QStringLiteral("killed"));
+    lot.status = QStringLiteral("running");
+    const qint64 lotId = addOnePartLot(*mStore, lot, QDir(lot.folder).filePath(QStringLiteral("part_001.png")), 5);
+    QVERIFY(lotId > 0);
+
+    const QString pdf = mDir.filePath(QStringLiteral("killed.pdf"));
+    writeLotReport(*mStore, lotId, pdf);
+    const QString text = flat(pdfText(pdf, 1));
+    QVERIFY2(text.contains(QStringLiteral("Incomplete lot")), qPrintable(text.left(600)));
+    QVERIFY2(text.contains(QStringLiteral("(status running)")), qPrintable(text.left(600)));
 }
 
 QTEST_MAIN(LotReportTest)

@@ -79,6 +79,7 @@ private slots:
     void initTestCase();
     void csvQuotesSpecialCharacters();
     void csvKeepsUtf8Names();
+    void csvNeutralisesFormulas();
     void jsonPartKeysMatchCsvColumns();
     void jsonRoundTrip();
     void jsonMatchesCsvText();
@@ -157,6 +158,30 @@ void ReportExportsTest::csvKeepsUtf8Names()
     QVERIFY(bytes.contains(kUnicodeName.toUtf8()));
     QVERIFY(bytes.contains(QStringLiteral("Zoë").toUtf8()));
     QVERIFY(!bytes.startsWith("\xEF\xBB\xBF")); // no byte order mark
+}
+
+// A part file or operator name that a spreadsheet would run as a formula
+// is written as text, with a leading apostrophe; numbers keep their sign.
+void ReportExportsTest::csvNeutralisesFormulas()
+{
+    LotRecord lot = mLot;
+    lot.name = QStringLiteral("@lot");
+    PartRecord part = scoredPart(lot.id, QStringLiteral("/lots/=HYPERLINK(\"x\").png"), 0.3, 0.2, 0.15);
+    part.operatorName = QStringLiteral("+49 operator");
+    part.error = QStringLiteral("-1 is not a size");
+    const QString path = mDir.filePath(QStringLiteral("formulas.csv"));
+    writePartsCsv(path, lot, {part});
+
+    const QVector<QStringList> rows = parseCsv(QString::fromUtf8(fileBytes(path)));
+    QCOMPARE(rows.size(), 2);
+    const QStringList &row = rows[1];
+    const QStringList columns = partCsvColumns();
+    QCOMPARE(row[columns.indexOf(QStringLiteral("lot"))], QStringLiteral("'@lot"));
+    QCOMPARE(row[columns.indexOf(QStringLiteral("part_file"))], QStringLiteral("'=HYPERLINK(\"x\").png"));
+    QCOMPARE(row[columns.indexOf(QStringLiteral("operator"))], QStringLiteral("'+49 operator"));
+    QCOMPARE(row[columns.indexOf(QStringLiteral("error"))], QStringLiteral("'-1 is not a size"));
+    QCOMPARE(row[columns.indexOf(QStringLiteral("part_path"))], part.path);
+    QCOMPARE(row[columns.indexOf(QStringLiteral("raw_score"))], QStringLiteral("0.3"));
 }
 
 void ReportExportsTest::jsonPartKeysMatchCsvColumns()
