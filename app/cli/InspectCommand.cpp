@@ -163,6 +163,11 @@ void printSummary(const LotSummary &summary, const QString &csvPath, const QStri
         out() << "  " << summary.retriedErrors
               << (summary.retriedErrors == 1 ? " part unreadable in an earlier run was scored again\n"
                                              : " parts unreadable in an earlier run were scored again\n");
+    if (summary.changedFiles > 0)
+        out() << "  " << summary.changedFiles
+              << (summary.changedFiles == 1 ? " part was" : " parts were")
+              << " scored again because the image file changed since it was scored; the audit log keeps the "
+                 "earlier result\n";
     out() << "  reject threshold " << QString::number(lot.rejectThreshold, 'g', 6) << ", review threshold "
           << QString::number(lot.reviewThreshold, 'g', 6) << " (" << lot.thresholdRule << ")\n";
     // Zero-shot lots have no reference set, so no alignment decision.

@@ -177,6 +177,26 @@ PartRecord LotInspection::inspectPart(const QString &path, qint64 lotId, const T
     return part;
 }
 
+bool LotInspection::recordChangedFile(const LotRecord &lot, const PartRecord &stored)
+{
+    // A file that cannot be read now keeps its stored result; its row is
+    // history, and the report marks a missing image.
+    const QString current = fileSha256(stored.path);
+    if (current.isEmpty() || stored.sha256.isEmpty() || current == stored.sha256)
+        return false;
+    qCWarning(lcInspection).noquote() << "Part" << stored.path << "of lot" << lot.name
+                                      << "changed since it was scored; it is scored again";
+    mStore.appendAudit(lot.id, QStringLiteral("part_file_changed"),
+                       compactJson({{QStringLiteral("path"), stored.path},
+                                    {QStringLiteral("stored_sha256"), stored.sha256},
+                                    {QStringLiteral("current_sha256"), current},
+                                    {QStringLiteral("stored_score"), stored.imageScore},
+                                    {QStringLiteral("stored_verdict"), verdictName(stored.verdict)},
+                                    {QStringLiteral("operator_verdict"), operatorVerdictName(stored.operatorVerdict)},
+                                    {QStringLiteral("operator"), stored.operatorName}}));
+    return true;
+}
+
 void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
                                const PartScoreFunction &score, int lanes, const LotCallbacks &callbacks,
                                const std::atomic<bool> *cancel, LotSummary &summary)
@@ -184,11 +204,20 @@ void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, c
     const Thresholds thresholds{lot.rejectThreshold, lot.reviewThreshold, lot.thresholdRule};
     QSet<QString> alreadyStored;
     QSet<QString> storedErrors;
-    for (const PartRecord &stored : mStore.parts(lot.id))
-        (stored.verdict == Verdict::Error ? storedErrors : alreadyStored).insert(stored.path);
+    QSet<QString> changedFiles;
+    const QSet<QString> lotPaths(parts.cbegin(), parts.cend());
+    for (const PartRecord &stored : mStore.parts(lot.id)) {
+        if (stored.verdict == Verdict::Error)
+            storedErrors.insert(stored.path);
+        else if (lotPaths.contains(stored.path) && recordChangedFile(lot, stored))
+            changedFiles.insert(stored.path);
+        else
+            alreadyStored.insert(stored.path);
+    }
     if (!storedErrors.isEmpty())
         qCInfo(lcInspection) << "Lot" << lot.name << ":" << storedErrors.size()
                              << "parts stored as unreadable by an earlier run are scored again";
+    summary.changedFiles = int(changedFiles.size());
     mStore.setLotStatus(lot.id, QStringLiteral("running"));
     mStore.appendAudit(lot.id, QStringLiteral("inspection_started"),
                        compactJson({{QStringLiteral("parts"), parts.size()},

@@ -54,6 +54,7 @@ struct LotSummary {
     int scoredThisRun = 0;
     int alreadyStored = 0;
     int retriedErrors = 0;  // parts stored as Error by an earlier run and scored again in this one
+    int changedFiles = 0;   // parts whose image file changed since an earlier run scored it, scored again
     bool cancelled = false;
     double secondsPerPart = 0.0;
     AlignmentDecision alignment;
@@ -82,9 +83,10 @@ public:
     // (LotRunLock), or when no reference is usable; StoreError
     // for database failures. Bad part images never throw: they are stored
     // with verdict Error and the message. A re-run scores every part not
-    // stored yet and every part stored with verdict Error, whose row is then
-    // replaced. Cancelling returns once each lane has finished its current
-    // part and the parts already scored are committed.
+    // stored yet, every part stored with verdict Error and every part whose
+    // file changed since it was scored, and replaces their rows. Cancelling
+    // returns once each lane has finished its current part and the parts
+    // already scored are committed.
     LotSummary run(const LotRequest &request, const LotCallbacks &callbacks = {},
                    const std::atomic<bool> *cancel = nullptr);
 
@@ -109,6 +111,10 @@ private:
     void scoreParts(const QStringList &parts, const LotRecord &lot, const LotRequest &request,
                     const PartScoreFunction &score, int lanes, const LotCallbacks &callbacks,
                     const std::atomic<bool> *cancel, LotSummary &summary);
+    // Whether the image file of a stored part has other bytes now than when
+    // it was scored. A changed file is recorded in the audit log with its
+    // stored result, which the new result then replaces.
+    bool recordChangedFile(const LotRecord &lot, const PartRecord &stored);
     int partLaneCount(const LotRequest &request) const;
     void finishLot(qint64 lotId, const LotRequest &request, LotSummary &summary);
     LotSummary runFewShot(const LotRequest &request, const QStringList &parts, const LotCallbacks &callbacks,

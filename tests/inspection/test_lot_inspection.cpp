@@ -321,6 +321,53 @@ private slots:
         QVERIFY(!QFile::exists(other.fileName()));
     }
 
+    // A part file replaced after it was scored (a camera retake under the
+    // same name) must not keep the score of the old image.
+    void changedFileIsScoredAgain()
+    {
+        QTemporaryDir lotDir;
+        const QStringList sources = LotInspection::listImages(mSample.lotDir);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(QFile::copy(sources.at(i), lotDir.filePath(QStringLiteral("p%1.png").arg(i))));
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("changed.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("changed"));
+        r.lotFolder = lotDir.path();
+        r.settleMs = 0;
+        const LotSummary first = inspection.run(r);
+        QCOMPARE(first.changedFiles, 0);
+        const QString replaced = lotDir.filePath(QStringLiteral("p1.png"));
+        const QVector<PartRecord> firstParts = store->parts(first.lot.id);
+        const auto stored = std::find_if(firstParts.cbegin(), firstParts.cend(), [&](const PartRecord &part) {
+            return part.path == replaced;
+        });
+        QVERIFY(stored != firstParts.cend());
+        const PartRecord before = *stored;
+
+        QVERIFY(QFile::remove(replaced));
+        QVERIFY(QFile::copy(sources.at(5), replaced));
+        const LotSummary second = inspection.run(r);
+        QCOMPARE(second.changedFiles, 1);
+        QCOMPARE(second.scoredThisRun, 1);
+        QCOMPARE(second.alreadyStored, 2);
+        QCOMPARE(second.counts.total, 3);
+        const QVector<PartRecord> parts = store->parts(first.lot.id);
+        const auto after = std::find_if(parts.cbegin(), parts.cend(), [&](const PartRecord &part) {
+            return part.path == replaced;
+        });
+        QVERIFY(after != parts.cend());
+        QVERIFY(after->sha256 != before.sha256);
+        QVERIFY(after->imageScore != before.imageScore);
+
+        bool audited = false;
+        for (const AuditEvent &event : store->auditLog(first.lot.id)) {
+            if (event.event == QLatin1String("part_file_changed"))
+                audited = event.detailsJson.contains(before.sha256) && event.detailsJson.contains(after->sha256);
+        }
+        QVERIFY(audited);
+        QCOMPARE(inspection.run(r).changedFiles, 0);
+    }
+
     void noUsableReferenceIsRejected()
     {
         QTemporaryDir dir;
