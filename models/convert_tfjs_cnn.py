@@ -485,6 +485,7 @@ def main(argv=None):
     with torch.no_grad():
         traced = torch.jit.trace(model, example, strict=False, check_trace=False)
     torch.jit.save(traced, module_path + ".tmp")
+    tools.strip_debug_records(module_path + ".tmp")
     os.replace(module_path + ".tmp", module_path)
     loaded = torch.jit.load(module_path, map_location="cpu").eval()
     schema = str(loaded.forward.schema)

@@ -9,6 +9,7 @@ import json
 import math
 import os
 import sys
+import zipfile
 
 FORMAT = "patchead-encoder"
 FORMAT_VERSION = 1
@@ -21,6 +22,28 @@ CONFIG_FILE = os.path.join(HERE, "encoders.json")
 
 class EncoderError(Exception):
     """A failed check; the message names what failed."""
+
+
+def strip_debug_records(module_path):
+    """Rewrites a saved TorchScript archive without its *.debug_pkl records.
+
+    torch.jit.trace stores the Python call stack of every traced operation
+    for error messages, and with it the absolute path of the converter
+    script. The module's SHA-256, which each lot stores to name the encoder
+    it was scored with, would then differ between two checkouts of the same
+    converter. LibTorch loads an archive without these records (PyTorch
+    1.13 reads them only when present). Entries keep their order, are stored
+    uncompressed as torch.jit.save writes them, and get a fixed timestamp.
+    """
+    stripped = module_path + ".stripped"
+    with zipfile.ZipFile(module_path) as source, zipfile.ZipFile(stripped, "w", zipfile.ZIP_STORED) as target:
+        for entry in source.infolist():
+            if entry.filename.endswith(".debug_pkl"):
+                continue
+            record = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            record.compress_type = zipfile.ZIP_STORED
+            target.writestr(record, source.read(entry.filename))
+    os.replace(stripped, module_path)
 
 
 def load_config(path=CONFIG_FILE):

@@ -332,6 +332,7 @@ def export(args, log=print):
     module_path = os.path.join(staging, module_file)
     scripted = torch.jit.script(module)
     torch.jit.save(scripted, module_path)
+    tools.strip_debug_records(module_path)
     loaded = torch.jit.load(module_path, map_location="cpu").eval()
     schema = str(loaded.forward.schema)
     if not schema.endswith("-> Tensor[]"):

@@ -8,6 +8,9 @@
 3. It rejects a copy whose module was re-saved with one weight changed and
    whose manifest hash was updated to match (the numerical check alone).
 4. It rejects a copy whose manifest lost a required field.
+5. The module archive names no path of the machine that converted it (no
+   traced call stacks in *.debug_pkl records), so that every checkout of the
+   converter writes a module with the same SHA-256.
 
 Exit 77 (skipped) when the encoder has not been prepared.
 """
@@ -19,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 
 def run_verifier(verifier, model_dir):
@@ -99,6 +103,17 @@ def main():
             failures.append(f"a manifest without default_layers was not rejected:\n{output}")
         else:
             print("manifest without default_layers: rejected as expected")
+
+    # 5. Nothing in the archive depends on where the converter ran.
+    converter_dir = os.path.dirname(os.path.abspath(args.verifier)).encode()
+    with zipfile.ZipFile(os.path.join(args.model_dir, module_file)) as archive:
+        debug_records = [name for name in archive.namelist() if name.endswith(".debug_pkl")]
+        local_paths = [name for name in archive.namelist() if converter_dir in archive.read(name)]
+    if debug_records or local_paths:
+        failures.append(f"the module archive has {len(debug_records)} debug records and {len(local_paths)} records "
+                        f"that name {converter_dir.decode()}, so its SHA-256 depends on the checkout")
+    else:
+        print("module archive: no debug records and no local paths")
 
     for failure in failures:
         print(f"FAIL: {failure}")
