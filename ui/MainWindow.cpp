@@ -588,6 +588,9 @@ void MainWindow::onInspectionFinished(const LotSummary &summary)
     }
     if (!summary.rejectedReferences.empty())
         text += tr(" %n reference(s) were not usable.", nullptr, static_cast<int>(summary.rejectedReferences.size()));
+    for (const RejectedInput &outlier : summary.outlierReferences)
+        text += tr(" Reference %1 looks unlike the others and raises the thresholds; check that it shows a good part.")
+                    .arg(QFileInfo(outlier.path).fileName());
     mBar->showMessage(text);
 }
 

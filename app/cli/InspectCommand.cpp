@@ -175,6 +175,17 @@ void printSummary(const LotSummary &summary, const QString &csvPath, const QStri
         out() << "  alignment: " << summary.alignment.reason << "\n";
     for (const RejectedInput &rejected : summary.rejectedReferences)
         out() << "  reference skipped: " << rejected.path << ": " << rejected.reason << "\n";
+    for (const RejectedInput &outlier : summary.outlierReferences) {
+        out() << "  warning: reference " << outlier.path << " looks unlike the others: " << outlier.reason
+              << ". Check that it shows a good part of this product, or remove it and run the lot under a new "
+                 "name.";
+        // On MVTec screw, one of 8 references lay at another angle: its
+        // score fell from 2.7 to 1.2 times the median with rotated copies.
+        if (!summary.alignment.rotationsAllowed)
+            out() << " If the parts lie at different angles, run with --alignment always, which compares "
+                     "rotated copies of the references.";
+        out() << "\n";
+    }
     if (summary.scoredThisRun > 0)
         out() << "  time per part " << QString::number(summary.secondsPerPart * 1000.0, 'f', 1) << " ms\n";
     out() << "  database " << db << "\n  CSV " << csvPath << "\n";

@@ -10,6 +10,7 @@
 #include "inspection/MapGeometry.h"
 #include "inspection/PartLanes.h"
 #include "scoring/BlasThreads.h"
+#include "scoring/Threshold.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -63,6 +64,29 @@ void warmUpPartEncoder(FeatureExtractor &extractor, const Encoder &encoder)
     const cv::Mat grey(input.height, input.width, CV_8UC3, cv::Scalar(128, 128, 128));
     for (int run = 0; run < 2; ++run)
         extractor.extract(grey);
+}
+
+// References unlike the others (outlierReferenceIndices), each with its
+// leave-one-out score and the median of the others' scores.
+std::vector<RejectedInput> outlierReferences(const ReferenceSet &references)
+{
+    std::vector<double> scores;
+    for (const ReferenceImage &image : references.images())
+        scores.push_back(image.leaveOneOutScore);
+    std::vector<RejectedInput> outliers;
+    for (const int index : outlierReferenceIndices(scores)) {
+        std::vector<double> others = scores;
+        others.erase(others.begin() + index);
+        const QString path = references.images()[std::size_t(index)].path;
+        const QString reason = QStringLiteral("leave-one-out score %1 is %2 times the median of the other references "
+                                              "(%3), so it raises the derived thresholds")
+                                   .arg(scores[std::size_t(index)], 0, 'f', 5)
+                                   .arg(scores[std::size_t(index)] / quantile(others, 0.5), 0, 'f', 1)
+                                   .arg(quantile(others, 0.5), 0, 'f', 5);
+        qCWarning(lcInspection).noquote() << "Reference" << path << "looks unlike the others:" << reason;
+        outliers.push_back({path, reason});
+    }
+    return outliers;
 }
 
 // Sets LibTorch's intra-op thread count for the lifetime of the object and
@@ -317,6 +341,7 @@ LotSummary LotInspection::runFewShot(const LotRequest &request, const QStringLis
     LotSummary summary;
     summary.alignment = references.alignment();
     summary.rejectedReferences = references.rejected();
+    summary.outlierReferences = outlierReferences(references);
     // Lanes run LibTorch and the search on one thread each, so that the
     // stages that run on one thread anyway (decoding, preprocessing, the map,
     // the heatmap file) overlap with the other lanes' work.

@@ -59,6 +59,9 @@ struct LotSummary {
     double secondsPerPart = 0.0;
     AlignmentDecision alignment;
     std::vector<RejectedInput> rejectedReferences;
+    // Usable references whose leave-one-out score is far above the others'
+    // (a defective part or another product among the good samples).
+    std::vector<RejectedInput> outlierReferences;
 };
 
 struct LotCallbacks {

@@ -72,6 +72,24 @@ Thresholds fixedThresholds(double reject, double review)
     return thresholds;
 }
 
+std::vector<int> outlierReferenceIndices(const std::vector<double> &leaveOneOutScores, double ratio)
+{
+    std::vector<int> outliers;
+    if (leaveOneOutScores.size() < 3)
+        return outliers;
+    for (std::size_t i = 0; i < leaveOneOutScores.size(); ++i) {
+        std::vector<double> others;
+        for (std::size_t j = 0; j < leaveOneOutScores.size(); ++j) {
+            if (j != i)
+                others.push_back(leaveOneOutScores[j]);
+        }
+        const double median = quantile(others, 0.5);
+        if (leaveOneOutScores[i] > ratio * median && leaveOneOutScores[i] > median + 1e-6)
+            outliers.push_back(static_cast<int>(i));
+    }
+    return outliers;
+}
+
 double normalisedScore(double score, double rejectThreshold)
 {
     if (!(rejectThreshold > 0.0))

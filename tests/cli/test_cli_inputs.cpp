@@ -60,6 +60,7 @@ private slots:
     void referencesOne();
     void referencesIdentical();
     void referencesOtherSize();
+    void referencesOutlierWarned();
 
     void model_data();
     void model();
@@ -374,6 +375,32 @@ void TestCliInputs::referencesIdentical()
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains(QStringLiteral("identical in content")), qPrintable(result.err));
     QVERIFY(storedParts(database, QStringLiteral("copies")).isEmpty());
+}
+
+// A frame of sensor noise among the good samples raises the derived
+// thresholds so that defects pass; the run names it. (A uniform frame does
+// not: the foreground mask leaves it little to score.)
+void TestCliInputs::referencesOutlierWarned()
+{
+    const QString references = path(QStringLiteral("references with a noise frame"));
+    writeParts(references, QStringLiteral("ref"), 4, 128, 0);
+    const QString noise = QDir(references).filePath(QStringLiteral("ref_noise.png"));
+    cv::Mat pixels(128, 128, CV_8UC3);
+    cv::RNG random(7);
+    random.fill(pixels, cv::RNG::UNIFORM, 0, 256);
+    writeImage(noise, pixels);
+    const QString database = path(QStringLiteral("outlier.sqlite"));
+    QStringList arguments = inspectArguments(mReferences, database, QStringLiteral("outlier"));
+    arguments[arguments.indexOf(QStringLiteral("--references")) + 1] = references;
+    const CommandResult result = runPatchead(arguments);
+    QVERIFY2(result.exitCode == 0 || result.exitCode == 1, qPrintable(result.all()));
+    QVERIFY2(result.out.contains(QStringLiteral("warning: reference %1 looks unlike the others").arg(noise)),
+             qPrintable(result.out));
+    QCOMPARE(result.out.count(QStringLiteral("looks unlike the others")), 1);
+
+    const CommandResult clean = runPatchead(inspectArguments(mReferences, path(QStringLiteral("clean.sqlite")),
+                                                             QStringLiteral("clean")));
+    QVERIFY2(!clean.out.contains(QStringLiteral("looks unlike the others")), qPrintable(clean.out));
 }
 
 void TestCliInputs::referencesOtherSize()

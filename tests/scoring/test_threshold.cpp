@@ -31,6 +31,20 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::exception, thresholdsFromGoodScores({0.2}, ThresholdSettings{}));
     }
 
+    void outlierReferenceFound()
+    {
+        // A blank frame among flange references (scores as in the CLI trial).
+        QCOMPARE(outlierReferenceIndices({0.050, 0.055, 0.189, 0.060}), std::vector<int>{2});
+        // Good references within a factor 1.3 of each other.
+        QVERIFY(outlierReferenceIndices({0.070, 0.080, 0.090, 0.085}).empty());
+        // Two of three alike: the third is the outlier, not the pair.
+        QCOMPARE(outlierReferenceIndices({0.1, 0.1, 0.5}), std::vector<int>{2});
+        // Copies of one image score 0 and have no outlier.
+        QVERIFY(outlierReferenceIndices({0.0, 0.0, 0.0}).empty());
+        // Two references have no median of the others.
+        QVERIFY(outlierReferenceIndices({0.05, 0.5}).empty());
+    }
+
     void fixedThresholdsKeepReviewBelowReject()
     {
         const Thresholds withBand = fixedThresholds(0.4, 0.3);
