@@ -45,8 +45,9 @@ LotView::LotView(LotDocument *document, QWidget *parent)
     mTable->setAlternatingRowColors(true);
     mTable->setWordWrap(false);
     // Part files of one lot usually share a prefix and differ in the serial
-    // number at the end, so a narrow column keeps both ends of the name.
-    mTable->setTextElideMode(Qt::ElideMiddle);
+    // number at the end, so a narrow column keeps the end of the name: with
+    // the middle cut, a lot of 400 parts read "part....png" on every row.
+    mTable->setTextElideMode(Qt::ElideLeft);
     mTable->verticalHeader()->hide();
     mTable->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     mTable->horizontalHeader()->setSectionResizeMode(PartTableModel::FileColumn, QHeaderView::Stretch);

@@ -18,16 +18,59 @@
 #include <QTextStream>
 
 #include <cstring>
+#include <initializer_list>
 
 namespace {
 
-bool versionRequested(int argc, char *argv[])
+bool argumentGiven(int argc, char *argv[], std::initializer_list<const char *> names)
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0)
-            return true;
+        for (const char *name : names) {
+            if (std::strcmp(argv[i], name) == 0)
+                return true;
+        }
     }
     return false;
+}
+
+struct WorkstationOptions {
+    QCommandLineOption database;
+    QCommandLineOption lot;
+    QCommandLineOption threads;
+};
+
+WorkstationOptions addWorkstationOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Inspection workstation for training-free visual anomaly detection."));
+    parser.addHelpOption();
+    // Handled by printVersion() before QApplication exists; listed for --help.
+    parser.addOption({{QStringLiteral("v"), QStringLiteral("version")},
+                      QCoreApplication::translate("main", "Print the version, LibTorch version and device, and the default encoder's SHA-256.")});
+    WorkstationOptions options{
+        {QStringLiteral("db"), QCoreApplication::translate("main", "Lot database to open (created when missing)."),
+         QStringLiteral("file")},
+        {QStringLiteral("lot"), QCoreApplication::translate("main", "Lot of the database to show for review."),
+         QStringLiteral("name")},
+        {QStringLiteral("threads"),
+         QCoreApplication::translate("main", "Threads for LibTorch, OpenBLAS and Qt workers (default: $PATCHEAD_THREADS, else the number of cores)."),
+         QStringLiteral("n"), QStringLiteral("0")}};
+    parser.addOptions({options.database, options.lot, options.threads});
+    patchead::workstation::addRunOptions(parser);
+    return options;
+}
+
+// Prints the help without a QApplication, for the same reason as
+// printVersion(). QCommandLineParser::process exits after the help.
+int printHelp(int argc, char *argv[])
+{
+    const QCoreApplication core(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("patchead-workstation"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PATCHEAD_VERSION));
+    QCommandLineParser parser;
+    addWorkstationOptions(parser);
+    parser.process(core);
+    return 0;
 }
 
 // Prints the version without a QApplication, because QApplication aborts
@@ -44,8 +87,10 @@ int printVersion(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-    if (versionRequested(argc, argv))
+    if (argumentGiven(argc, argv, {"--version", "-v"}))
         return printVersion(argc, argv);
+    if (argumentGiven(argc, argv, {"--help", "-h", "-?", "--help-all"}))
+        return printHelp(argc, argv);
 
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("PatchEAD"));
@@ -54,31 +99,15 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("org.patchead.workstation"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QApplication::translate("main", "Inspection workstation for training-free visual anomaly detection."));
-    parser.addHelpOption();
-    // Handled by printVersion() before QApplication exists; listed for --help.
-    parser.addOption({{QStringLiteral("v"), QStringLiteral("version")},
-                      QApplication::translate("main", "Print the version, LibTorch version and device, and the default encoder's SHA-256.")});
-    const QCommandLineOption databaseOption(QStringLiteral("db"),
-                                            QApplication::translate("main", "Lot database to open (created when missing)."),
-                                            QStringLiteral("file"));
-    const QCommandLineOption lotOption(QStringLiteral("lot"),
-                                       QApplication::translate("main", "Lot of the database to show for review."),
-                                       QStringLiteral("name"));
-    const QCommandLineOption threadsOption(QStringLiteral("threads"),
-                                           QApplication::translate("main", "Threads for LibTorch, OpenBLAS and Qt workers (default: $PATCHEAD_THREADS, else the number of cores)."),
-                                           QStringLiteral("n"), QStringLiteral("0"));
-    parser.addOptions({databaseOption, lotOption, threadsOption});
-    patchead::workstation::addRunOptions(parser);
+    const WorkstationOptions options = addWorkstationOptions(parser);
     parser.process(app);
 
     // LibTorch starts with one thread on some machines; set the count before any encoder loads.
     bool threadsValid = false;
-    const int threads = parser.value(threadsOption).toInt(&threadsValid);
+    const int threads = parser.value(options.threads).toInt(&threadsValid);
     const QString problem = threadsValid ? patchead::threadCountProblem(threads)
                                          : QStringLiteral("--threads needs a whole number, got \"%1\".")
-                                               .arg(parser.value(threadsOption));
+                                               .arg(parser.value(options.threads));
     if (!problem.isEmpty()) {
         QTextStream(stderr) << "Error: " << problem << "\n";
         return 2;
@@ -86,10 +115,10 @@ int main(int argc, char *argv[])
     patchead::configureThreads(threads);
 
     patchead::ui::MainWindow window;
-    const bool opened = parser.isSet(databaseOption) ? window.openDatabase(parser.value(databaseOption))
+    const bool opened = parser.isSet(options.database) ? window.openDatabase(parser.value(options.database))
                                                      : window.openStartupDatabase();
     const bool run = patchead::workstation::runRequested(parser);
-    if (!run && parser.isSet(lotOption) && opened && !window.openLotNamed(parser.value(lotOption)))
+    if (!run && parser.isSet(options.lot) && opened && !window.openLotNamed(parser.value(options.lot)))
         QTextStream(stderr) << window.lastError() << '\n';
     if (!opened)
         QTextStream(stderr) << window.lastError() << '\n';

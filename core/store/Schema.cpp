@@ -188,8 +188,14 @@ void migrateSchema(const LotStore &store)
             .toUtf8();
     LotStoreStatement::execScript(store, pragmas.constData());
     transaction.commit();
-    qCInfo(lcStore).noquote() << "Upgraded lot database" << store.path() << "from schema version"
-                              << from << "to" << LotStore::kSchemaVersion;
+    // Version 0 is a database without tables, because checkSchemaCompatible
+    // rejects any other file of version 0, so this open created it.
+    if (from == 0)
+        qCInfo(lcStore).noquote() << "Created lot database" << store.path() << "with schema version"
+                                  << LotStore::kSchemaVersion;
+    else
+        qCInfo(lcStore).noquote() << "Upgraded lot database" << store.path() << "from schema version"
+                                  << from << "to" << LotStore::kSchemaVersion;
 }
 
 } // namespace patchead

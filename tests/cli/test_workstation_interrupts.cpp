@@ -82,6 +82,7 @@ private slots:
     void initTestCase();
     void killAtRandomPoints();
     void cancelThenResume();
+    void helpWithoutDisplay();
 
 private:
     QString path(const QString &name) const { return mDir.filePath(name); }
@@ -140,6 +141,28 @@ void TestWorkstationInterrupts::startWorkstation(QProcess &process, const QStrin
                    QStringLiteral("--references"), mReferences, QStringLiteral("--threads"), QStringLiteral("2"),
                    QStringLiteral("--run")});
     QVERIFY(process.waitForStarted());
+}
+
+// --help and --version must work in a terminal over SSH, where QApplication
+// would abort for want of a display.
+void TestWorkstationInterrupts::helpWithoutDisplay()
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        environment.remove(QString::fromLatin1(name));
+    for (const QString &option : {QStringLiteral("--help"), QStringLiteral("--version")}) {
+        QProcess process;
+        process.setProcessEnvironment(environment);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(programPath(QStringLiteral("patchead-workstation")), {option});
+        QVERIFY(process.waitForFinished(60000));
+        const QString output = QString::fromUtf8(process.readAll());
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QVERIFY2(process.exitCode() == 0, qPrintable(output));
+        QVERIFY2(output.contains(option == QLatin1String("--help") ? QStringLiteral("--lot-folder")
+                                                                   : QStringLiteral("patchead-workstation")),
+                 qPrintable(output));
+    }
 }
 
 void TestWorkstationInterrupts::killAtRandomPoints()
