@@ -98,7 +98,7 @@ private:
     std::atomic<bool> mStop{false};
     std::mutex mMutex;
     std::condition_variable mChanged;   // a part was scored or a lane finished
-    std::condition_variable mCommitted; // a scored part was handed to the commit
+    std::condition_variable mCommitted; // a commit returned, or the lanes stop
     std::deque<PartRecord> mDone;
     int mFinishedLanes = 0;
     std::exception_ptr mError;
