@@ -109,6 +109,35 @@ QString commandHelp(const QCommandLineParser &parser, const QStringList &argumen
 
 } // namespace
 
+namespace {
+
+// No command takes positional arguments, and only the options whose help
+// reads "repeat" take several values. QCommandLineParser keeps a
+// stray word and the last of a repeated option without a word, so that
+// "--lot a b" inspected a alone and "--threshold 0.2 --threshold 0.01"
+// applied 0.01.
+QString argumentProblem(const QCommandLineParser &parser)
+{
+    const QStringList stray = parser.positionalArguments();
+    if (!stray.isEmpty())
+        return QStringLiteral("\"%1\" is not an option or the value of one. Each option takes one value; repeat "
+                              "the option for each value where its help says so (--references a.png "
+                              "--references b.png), and quote paths that contain spaces.").arg(stray.first());
+    static const QStringList repeatable{QStringLiteral("references"), QStringLiteral("ignore"),
+                                        QStringLiteral("train-good"), QStringLiteral("test-good"),
+                                        QStringLiteral("defects")};
+    QStringList seen;
+    for (const QString &name : parser.optionNames()) {
+        if (seen.contains(name) && !repeatable.contains(name))
+            return QStringLiteral("--%1 was given more than once (%2); give it once.")
+                .arg(name, parser.values(name).join(QStringLiteral(", ")));
+        seen.append(name);
+    }
+    return {};
+}
+
+} // namespace
+
 bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments, int &exitCode)
 {
     parser.addHelpOption();
@@ -122,6 +151,13 @@ bool parseOrExplain(QCommandLineParser &parser, const QStringList &arguments, in
         out() << commandHelp(parser, arguments);
         out().flush();
         exitCode = ExitOk;
+        return false;
+    }
+    const QString problem = argumentProblem(parser);
+    if (!problem.isEmpty()) {
+        err() << "Error: " << problem << "\n";
+        err().flush();
+        exitCode = ExitUsage;
         return false;
     }
     return true;

@@ -268,10 +268,12 @@ int runInspect(const QStringList &arguments)
     // Checked before the encoder loads and the database exists, so that a
     // wrong path costs neither a scored lot nor an empty database.
     requireNotDatabase(QStringLiteral("csv"), csvPath, db);
+    requireReplaceableOutput(QStringLiteral("csv"), csvPath);
     requireWritableFolder(parser.isSet(QStringLiteral("csv")) ? QStringLiteral("csv") : QStringLiteral("out"),
                           QFileInfo(csvPath).absolutePath());
     if (!request.heatmapFolder.isEmpty()) {
-        requireHeatmapsOutsideLot(request.heatmapFolder, request.lotFolder);
+        requireHeatmapsOutsideInputs(request.heatmapFolder, request.lotFolder,
+                                     parser.values(QStringLiteral("references")));
         requireWritableFolder(parser.isSet(QStringLiteral("heatmaps")) ? QStringLiteral("heatmaps")
                                                                        : QStringLiteral("out"),
                               request.heatmapFolder);

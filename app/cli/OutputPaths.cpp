@@ -4,6 +4,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QTemporaryFile>
 
@@ -83,13 +84,40 @@ void requireNotDatabase(const QString &option, const QString &output, const QStr
     }
 }
 
-void requireHeatmapsOutsideLot(const QString &heatmapFolder, const QString &lotFolder)
+void requireHeatmapsOutsideInputs(const QString &heatmapFolder, const QString &lotFolder,
+                                  const QStringList &referenceArguments)
 {
-    if (resolvedPath(heatmapFolder) != resolvedPath(lotFolder))
+    const QString heatmaps = resolvedPath(heatmapFolder);
+    if (heatmaps == resolvedPath(lotFolder))
+        throw SettingsError(QStringLiteral("--heatmaps %1 is the lot folder; the next run would score the heatmap "
+                                           "images as parts. Give a folder outside the lot, or leave --heatmaps out.")
+                                .arg(heatmapFolder));
+    for (const QString &reference : referenceArguments) {
+        if (QFileInfo(reference).isDir() && resolvedPath(reference) == heatmaps)
+            throw SettingsError(QStringLiteral("--heatmaps %1 is a folder of --references; the next run would take "
+                                               "the heatmap images for good parts. Give a folder outside the "
+                                               "references, or leave --heatmaps out.").arg(heatmapFolder));
+    }
+}
+
+void requireReplaceableOutput(const QString &option, const QString &output)
+{
+    QFile file(output);
+    if (!QFileInfo(output).isFile() || !file.open(QIODevice::ReadOnly))
         return;
-    throw SettingsError(QStringLiteral("--heatmaps %1 is the lot folder; the next run would score the heatmap "
-                                       "images as parts. Give a folder outside the lot, or leave --heatmaps out.")
-                            .arg(heatmapFolder));
+    const QByteArray head = file.read(16);
+    const auto startsWith = [&](const char *magic, int size) { return head.startsWith(QByteArray(magic, size)); };
+    QString kind;
+    if (startsWith("SQLite format 3\0", 16))
+        kind = QStringLiteral("an SQLite database");
+    else if (startsWith("\x89PNG", 4) || startsWith("\xFF\xD8\xFF", 3) || startsWith("BM", 2)
+             || startsWith("II*\0", 4) || startsWith("MM\0*", 4)
+             || (startsWith("RIFF", 4) && head.mid(8, 4) == "WEBP"))
+        kind = QStringLiteral("an image");
+    if (kind.isEmpty())
+        return;
+    throw SettingsError(QStringLiteral("--%1 %2 exists and is %3, which the export would replace. Give the name "
+                                       "of a new file or of an earlier export.").arg(option, output, kind));
 }
 
 void requireWritableFolder(const QString &option, const QString &folder)

@@ -5,6 +5,7 @@
 // land among the lot's images, and the output folders must be writable.
 
 #include <QString>
+#include <QStringList>
 
 namespace patchead::cli {
 
@@ -20,9 +21,16 @@ QString fileNameForLot(const QString &lotName);
 // lot in the database.
 void requireNotDatabase(const QString &option, const QString &output, const QString &database);
 
-// Throws SettingsError when the heatmap folder is the lot folder, whose
-// overlays the next run would score as parts.
-void requireHeatmapsOutsideLot(const QString &heatmapFolder, const QString &lotFolder);
+// Throws SettingsError when `output` exists and is an SQLite database (any
+// lot database, not only --db) or an image (PNG, JPEG, BMP, TIFF, WebP), which
+// an export would replace: a part, a reference or another lot's results.
+void requireReplaceableOutput(const QString &option, const QString &output);
+
+// Throws SettingsError when the heatmap folder is the lot folder or a folder
+// of references, whose overlays the next run would read as parts or as
+// references.
+void requireHeatmapsOutsideInputs(const QString &heatmapFolder, const QString &lotFolder,
+                                  const QStringList &referenceArguments);
 
 // Creates `folder` when it is missing and checks that a file can be created
 // in it. Throws SettingsError naming `--option`, the folder and the system's

@@ -140,6 +140,7 @@ void requireDistinctOutputs(const QCommandLineParser &parser)
         const QString path = parser.value(option);
         if (!db.isEmpty())
             requireNotDatabase(option, path, db);
+        requireReplaceableOutput(option, path);
         for (const QString &earlier : written) {
             if (QFileInfo(earlier).absoluteFilePath() == QFileInfo(path).absoluteFilePath())
                 throw SettingsError(QStringLiteral("--%1 and another output option both write %2; give each "

@@ -371,7 +371,17 @@ LotSummary LotInspection::run(const LotRequest &request, const LotCallbacks &cal
                                            "(white = inspect, black = ignore) or none.").arg(maskImage));
     if (request.lotName.trimmed().isEmpty())
         throw SettingsError(QStringLiteral("The lot needs a name."));
-    const QStringList parts = request.partPaths.isEmpty() ? listImages(request.lotFolder) : request.partPaths;
+    // A resumed lot lists its parts under the folder path it was stored with,
+    // so that a run through a symbolic link or another spelling of the same
+    // folder finds the stored parts instead of storing each one again.
+    QString lotFolder = request.lotFolder;
+    const std::optional<LotRecord> stored = mStore.findLot(request.lotName);
+    if (stored && stored->folder != lotFolder && sameFolder(stored->folder, lotFolder)) {
+        qCInfo(lcInspection) << "Lot" << request.lotName << "is listed under its stored folder" << stored->folder
+                             << "instead of" << lotFolder;
+        lotFolder = stored->folder;
+    }
+    const QStringList parts = request.partPaths.isEmpty() ? listImages(lotFolder) : request.partPaths;
     if (parts.isEmpty())
         throw SettingsError(QStringLiteral("No images found in the lot folder %1 (accepted: %2).")
                                 .arg(request.lotFolder, supportedImagePatterns().join(QStringLiteral(", "))));

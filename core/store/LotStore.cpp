@@ -5,10 +5,12 @@
 #include "store/Schema.h"
 #include "store/SqliteError.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QStringList>
 #include <QUrl>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace patchead {
 
@@ -45,6 +47,18 @@ void checkReadWriteLocation(const QFileInfo &file)
         throwStoreError(QStringLiteral("The lot database %1 is a read-only file. Make the file "
                                        "writable. `patchead report` can still export it.")
                             .arg(file.filePath()));
+    // SQLite names its -wal and -shm files after the path it was given, so
+    // writers that reach one file through two hard links keep two logs and
+    // corrupt it (sqlite.org, "How To Corrupt An SQLite Database File",
+    // section 2.5). A symbolic link is safe: SQLite resolves it.
+    struct stat status {};
+    if (::stat(QFile::encodeName(file.filePath()).constData(), &status) == 0 && status.st_nlink > 1)
+        throwStoreError(QStringLiteral("The lot database %1 has %2 hard links. Writing to it through more "
+                                       "than one name would corrupt it, because SQLite keeps its log beside "
+                                       "each name. Open it by one path only: replace the other hard links "
+                                       "with symbolic links.")
+                            .arg(file.filePath())
+                            .arg(static_cast<qulonglong>(status.st_nlink)));
 }
 
 // A read-only folder without a -wal file means no writer can change the

@@ -149,15 +149,33 @@ void copyFile(const QString &source, const QString &target)
 
 const QByteArray kLabelsHeader("part,label,mask,source\n");
 
-// Returns the first file under the generated folders that make-sample does
-// not write (anything but a PNG image or mask), or an empty string.
-QString firstForeignFile(const QDir &out, const QStringList &generatedFolders)
+// Returns the first entry under the generated folders that make-sample does
+// not write, or an empty string. make-sample writes plain files named
+// lot/part_NNN.png, <category>/{train,test}/<type>/NNN.png and
+// <category>/ground_truth/<type>/NNN_mask.png, and no symbolic links: a
+// link could lead --overwrite into a real lot folder.
+QString firstForeignFile(const QDir &out, const QStringList &generatedFolders, const QString &categoryName)
 {
+    const QString category = QRegularExpression::escape(categoryName);
+    const QRegularExpression written(
+        QStringLiteral("^(lot/part_\\d{3,}\\.png|%1/(train|test)/[a-z_]+/\\d{3,}\\.png|"
+                       "%1/ground_truth/[a-z_]+/\\d{3,}_mask\\.png)$").arg(category));
     for (const QString &name : generatedFolders) {
-        QDirIterator it(out.filePath(name), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        const QFileInfo top(out.filePath(name));
+        if (top.isSymLink())
+            return top.filePath();
+        if (!top.isDir())
+            continue;
+        QDirIterator it(top.filePath(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                        QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
-            if (!path.endsWith(QLatin1String(".png")) || it.fileInfo().isSymLink())
+            const QFileInfo entry = it.fileInfo();
+            if (entry.isSymLink())
+                return path;
+            if (entry.isDir())
+                continue;
+            if (!written.match(out.relativeFilePath(path)).hasMatch())
                 return path;
         }
     }
@@ -175,8 +193,8 @@ bool holdsSampleLot(const QDir &out)
 // Removes an earlier lot when overwrite is set, and otherwise raises Error so
 // that two lots never mix. Overwriting deletes folders recursively, so it
 // is refused unless the folder contains an earlier sample lot and nothing but
-// its PNG files: pointed at a real lot's parent folder it would delete the
-// lot.
+// files named as make-sample names them (firstForeignFile). Pointed at a
+// real lot's parent folder, it would otherwise delete the lot.
 void prepareOutput(const QDir &out, const SampleLotOptions &options)
 {
     const QStringList generatedFolders = {options.categoryName, QStringLiteral("lot")};
@@ -202,7 +220,7 @@ void prepareOutput(const QDir &out, const SampleLotOptions &options)
                                    "part of one; choose an empty output folder")
                         .arg(existing.first(), out.path()));
     }
-    const QString foreign = firstForeignFile(out, generatedFolders);
+    const QString foreign = firstForeignFile(out, generatedFolders, options.categoryName);
     if (!foreign.isEmpty()) {
         throw Error(QStringLiteral("%1 was not written by make-sample, so --overwrite would delete it; move it out "
                                    "of %2 or choose an empty output folder")

@@ -33,6 +33,27 @@ namespace {
 // also runs through such a path.
 const QString kLotFolder = QStringLiteral("Los Prüfung 17 部品");
 
+// `base` with each "--option value" pair of `options` replacing the same
+// option's value in `base`, or appended when `base` did not have it, because
+// the command line rejects an option given twice.
+QStringList withOptions(QStringList base, const QStringList &options)
+{
+    const QStringList original = base;
+    for (int i = 0; i < options.size(); ++i) {
+        const bool hasValue = i + 1 < options.size() && !options.at(i + 1).startsWith(QLatin1String("--"));
+        const int at = original.indexOf(options.at(i));
+        if (at >= 0 && hasValue && at + 1 < base.size()) {
+            base[at + 1] = options.at(i + 1);
+        } else {
+            base << options.at(i);
+            if (hasValue)
+                base << options.at(i + 1);
+        }
+        i += hasValue ? 1 : 0;
+    }
+    return base;
+}
+
 QString fileSha256Hex(const QString &path)
 {
     QFile file(path);
@@ -530,6 +551,10 @@ void TestCliInputs::badOptions_data()
     QTest::newRow("review threshold alone") << QStringList{"--review-threshold", "0.1"}
                                             << "Error: --review-threshold needs --threshold";
     QTest::newRow("sigma not a number") << QStringList{"--sigma", "nan"} << "Error: --sigma needs a number";
+    QTest::newRow("option given twice") << QStringList{"--threshold", "0.2", "--threshold", "0.1"}
+                                        << "Error: --threshold was given more than once (0.2, 0.1); give it once.";
+    QTest::newRow("stray argument") << QStringList{"--name", "a", "b"}
+                                    << "Error: \"b\" is not an option or the value of one.";
     QTest::newRow("decimal comma") << QStringList{"--threshold", "1,5"}
                                    << "Error: --threshold needs a number, got \"1,5\". Write decimals with a point: 1.5.";
     QTest::newRow("region outside the image") << QStringList{"--mask", "region", "--roi", "2,2,0.5,0.5"}
@@ -550,7 +575,7 @@ void TestCliInputs::badOptions()
     QFETCH(QString, expected);
     QVERIFY(QDir().mkpath(path(QStringLiteral("bad-options"))));
     const QString database = path(QStringLiteral("bad-options/lots.sqlite"));
-    const CommandResult result = runPatchead(inspectArguments(mLot, database, QStringLiteral("options")) + options);
+    const CommandResult result = runPatchead(withOptions(inspectArguments(mLot, database, QStringLiteral("options")), options));
     QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
     QVERIFY2(result.err.contains(expected), qPrintable(result.err));
     QCOMPARE(errorLineCount(result.err), 1);
@@ -578,7 +603,7 @@ void TestCliInputs::encoderSettingsLeaveNoDatabase()
     QFETCH(QString, expected);
     QVERIFY(QDir().mkpath(path(QStringLiteral("encoder-settings"))));
     const QString database = path(QStringLiteral("encoder-settings/lots.sqlite"));
-    const CommandResult result = runPatchead(inspectArguments(mLot, database, QStringLiteral("options")) + options);
+    const CommandResult result = runPatchead(withOptions(inspectArguments(mLot, database, QStringLiteral("options")), options));
     QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
     QVERIFY2(result.err.contains(expected), qPrintable(result.err));
     QVERIFY(!QFileInfo::exists(database));

@@ -368,6 +368,32 @@ private slots:
         QCOMPARE(inspection.run(r).changedFiles, 0);
     }
 
+    // The same folder reached through a symbolic link must resume the lot,
+    // not store every part a second time under the other path.
+    void linkedLotFolderResumes()
+    {
+        QTemporaryDir dir;
+        const QString realFolder = dir.filePath(QStringLiteral("lot"));
+        QVERIFY(QDir().mkpath(realFolder));
+        const QStringList sources = LotInspection::listImages(mSample.lotDir);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(QFile::copy(sources.at(i), QDir(realFolder).filePath(QStringLiteral("p%1.png").arg(i))));
+        const QString link = dir.filePath(QStringLiteral("lot-link"));
+        QVERIFY(QFile::link(realFolder, link));
+        auto store = LotStore::open(mSampleDir.filePath(QStringLiteral("linked.sqlite")));
+        LotInspection inspection(*mEncoder, *store);
+        LotRequest r = request(QStringLiteral("linked"));
+        r.settleMs = 0;
+        r.lotFolder = link;
+        QCOMPARE(inspection.run(r).counts.total, 3);
+
+        r.lotFolder = realFolder;
+        const LotSummary resumed = inspection.run(r);
+        QCOMPARE(resumed.scoredThisRun, 0);
+        QCOMPARE(resumed.alreadyStored, 3);
+        QCOMPARE(resumed.counts.total, 3);
+    }
+
     void noUsableReferenceIsRejected()
     {
         QTemporaryDir dir;

@@ -334,6 +334,7 @@ private slots:
     void corruptFileRejected();
     void corruptPageFound();
     void readOnlyFile();
+    void hardLinkedFileRejected();
     void readOnlyFolder();
     void missingFileReadOnly();
     void unicodeDatabasePath();
@@ -978,6 +979,26 @@ void TestLotStore::corruptPageFound()
     const QString result = store->integrityCheck();
     QVERIFY(result != QStringLiteral("ok"));
     QVERIFY(result.contains(QStringLiteral("page")));
+}
+
+// Two writers through two hard links keep two write-ahead logs and corrupt
+// the file, so a hard-linked database is not opened for writing. Reading
+// stays possible for exports.
+void TestLotStore::hardLinkedFileRejected()
+{
+    const qint64 lotId = createLotDatabase(dbPath());
+    const QString second = mDir->filePath(QStringLiteral("second-name.sqlite"));
+    QVERIFY(::link(QFile::encodeName(dbPath()).constData(), QFile::encodeName(second).constData()) == 0);
+
+    for (const QString &path : {dbPath(), second}) {
+        const QString message = storeErrorMessage([&] { LotStore::open(path); });
+        QVERIFY2(message.contains(QStringLiteral("has 2 hard links")), qPrintable(message));
+        QVERIFY2(message.contains(path), qPrintable(message));
+    }
+    QCOMPARE(LotStore::open(second, LotStore::Mode::ReadOnly)->lot(lotId)->name, QStringLiteral("L-0001"));
+
+    QVERIFY(QFile::remove(second));
+    QCOMPARE(LotStore::open(dbPath())->lot(lotId)->name, QStringLiteral("L-0001"));
 }
 
 void TestLotStore::readOnlyFile()

@@ -50,6 +50,16 @@ QStringList filesIn(const QString &folder)
     return QDir(folder).entryList(QDir::Files, QDir::Name);
 }
 
+// A lot of one good part at 64 px, for the tests of the output folder.
+SampleLotOptions tinyLotOptions()
+{
+    SampleLotOptions options;
+    options.imageSize = 64;
+    options.goodParts = 1;
+    options.defectiveParts = 0;
+    return options;
+}
+
 // Mean absolute difference over all channels of the pixels where `where` is
 // non-zero.
 double meanAbsDifference(const cv::Mat &a, const cv::Mat &b, const cv::Mat &where)
@@ -80,6 +90,8 @@ private slots:
     void overwriteReplaces();
     void overwriteKeepsForeignFiles();
     void overwriteNeedsSampleLabels();
+    void overwriteKeepsOtherImages();
+    void overwriteKeepsLinkedFolder();
     void invalidOptions_data();
     void invalidOptions();
 
@@ -316,10 +328,7 @@ void TestSampleLot::overwriteReplaces()
 // overwrite is refused and the file stays.
 void TestSampleLot::overwriteKeepsForeignFiles()
 {
-    SampleLotOptions options;
-    options.imageSize = 64;
-    options.goodParts = 1;
-    options.defectiveParts = 0;
+    SampleLotOptions options = tinyLotOptions();
     const QString folder = mDir.filePath("foreign");
     generateSampleLot(folder, options);
     const QString notes = QDir(folder).filePath("lot/sub/notes.txt");
@@ -362,6 +371,49 @@ void TestSampleLot::overwriteNeedsSampleLabels()
         QVERIFY2(error.message().contains("contains no sample lot"), qPrintable(error.message()));
     }
     QVERIFY(QFileInfo::exists(part));
+}
+
+// A PNG that make-sample would not have named so is the user's.
+void TestSampleLot::overwriteKeepsOtherImages()
+{
+    SampleLotOptions options = tinyLotOptions();
+    const QString folder = mDir.filePath("other-images");
+    generateSampleLot(folder, options);
+    const QString photo = QDir(folder).filePath("lot/user_photo.png");
+    QVERIFY(QFile::copy(QDir(folder).filePath("lot/part_001.png"), photo));
+
+    options.overwrite = true;
+    try {
+        generateSampleLot(folder, options);
+        QFAIL("--overwrite deleted a PNG that make-sample did not name");
+    } catch (const Error &error) {
+        QVERIFY2(error.message().contains(photo), qPrintable(error.message()));
+    }
+    QVERIFY(QFileInfo::exists(photo));
+}
+
+// lot/ as a symbolic link to a real lot folder: removing it recursively
+// would empty the real folder.
+void TestSampleLot::overwriteKeepsLinkedFolder()
+{
+    SampleLotOptions options = tinyLotOptions();
+    const QString folder = mDir.filePath("linked");
+    generateSampleLot(folder, options);
+    const QString realLot = mDir.filePath("real-lot");
+    QVERIFY(QDir().rename(QDir(folder).filePath("lot"), realLot));
+    QVERIFY(QFile::link(realLot, QDir(folder).filePath("lot")));
+    const int partsBefore = filesIn(realLot).size();
+    QVERIFY(partsBefore > 0);
+
+    options.overwrite = true;
+    try {
+        generateSampleLot(folder, options);
+        QFAIL("--overwrite followed a symbolic link");
+    } catch (const Error &error) {
+        QVERIFY2(error.message().contains(QDir(folder).filePath("lot")), qPrintable(error.message()));
+    }
+    QCOMPARE(filesIn(realLot).size(), partsBefore);
+    QVERIFY(QFileInfo::exists(QDir(folder).filePath("flange")));
 }
 
 void TestSampleLot::invalidOptions_data()
