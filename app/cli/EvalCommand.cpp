@@ -209,6 +209,26 @@ void writeOutputs(const QCommandLineParser &parser, const std::vector<Evaluation
         writeText(parser.value(QStringLiteral("scores-csv")), scoresCsv(results));
 }
 
+// Overlays written among the data set's images would be evaluated as test
+// images by the next run.
+void requireOverlaysOutsideData(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(QStringLiteral("overlays")))
+        return;
+    const QString overlays = QDir::cleanPath(QFileInfo(parser.value(QStringLiteral("overlays"))).absoluteFilePath());
+    QStringList dataFolders = parser.values(QStringLiteral("train-good")) + parser.values(QStringLiteral("test-good"))
+        + parser.values(QStringLiteral("defects"));
+    if (parser.isSet(QStringLiteral("dataset")))
+        dataFolders << parser.value(QStringLiteral("dataset"));
+    for (const QString &folder : dataFolders) {
+        const QString data = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+        if (overlays == data || overlays.startsWith(data + QLatin1Char('/')))
+            throw SettingsError(QStringLiteral("--overlays %1 lies inside the data set folder %2; the next evaluation "
+                                               "would score the overlay pictures as test images. Give a folder "
+                                               "outside the data set.").arg(parser.value(QStringLiteral("overlays")), folder));
+    }
+}
+
 } // namespace
 
 int runEval(const QStringList &arguments)
@@ -228,6 +248,7 @@ int runEval(const QStringList &arguments)
     if (request.pixelResolution < 16 || request.pixelResolution > 4096)
         throw SettingsError(QStringLiteral("--pixel-resolution must be between 16 and 4096 pixels."));
     request.overlayFolder = parser.value(QStringLiteral("overlays"));
+    requireOverlaysOutsideData(parser);
     request.overlayCount = integerOption(parser, QStringLiteral("overlay-count"));
     if (request.overlayCount < 1 || request.overlayCount > 100)
         throw SettingsError(QStringLiteral("--overlay-count must be between 1 and 100."));

@@ -93,6 +93,19 @@ void requireTwoReferences(const LotRequest &request)
                             .arg(request.referencePaths.front()));
 }
 
+// A reference folder that is the lot folder compares every part with
+// itself, so every part passes.
+void requireReferencesOutsideLot(const QStringList &referenceArguments, const QString &lotFolder)
+{
+    const QString lot = QFileInfo(lotFolder).canonicalFilePath();
+    for (const QString &reference : referenceArguments) {
+        if (QFileInfo(reference).isDir() && !lot.isEmpty() && QFileInfo(reference).canonicalFilePath() == lot)
+            throw SettingsError(QStringLiteral("--references %1 is the lot folder, so every part would be compared "
+                                               "with itself and pass. Give a folder of known-good images outside "
+                                               "the lot.").arg(reference));
+    }
+}
+
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
 {
     for (const QString &required : {QStringLiteral("lot"), QStringLiteral("db")}) {
@@ -110,6 +123,7 @@ LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &o
                                                            : QFileInfo(request.lotFolder).fileName();
     if (request.lotName.trimmed().isEmpty())
         throw SettingsError(QStringLiteral("The lot name is empty; give a name with --name."));
+    requireReferencesOutsideLot(parser.values(QStringLiteral("references")), request.lotFolder);
     request.referencePaths = referencePaths(parser.values(QStringLiteral("references")));
     request.operatorName = parser.value(QStringLiteral("operator"));
     request.settings = settingsFromOptions(parser);
@@ -206,6 +220,13 @@ void printIgnoredOptions(const LotSummary &summary, const LotRequest &request)
               << QString::number(lot.rejectThreshold, 'g', 6)
               << ". Change the thresholds of a stored lot on the workstation's review page, which records the "
                  "change.\n";
+    const QJsonObject stored = QJsonDocument::fromJson(lot.settingsJson.toUtf8()).object();
+    const double margin = request.settings.threshold.rejectMargin;
+    const QJsonValue storedMargin = stored.value(QStringLiteral("reject_margin"));
+    if (threshold <= 0.0 && storedMargin.isDouble() && std::abs(storedMargin.toDouble() - margin) > 1e-12)
+        out() << "  note: --reject-margin " << QString::number(margin, 'g', 6)
+              << " was not applied: the lot keeps its stored thresholds, derived with margin "
+              << QString::number(storedMargin.toDouble(), 'g', 6) << ".\n";
     if (!request.operatorName.isEmpty() && request.operatorName != lot.operatorName)
         out() << "  note: --operator " << request.operatorName << " was not applied: the lot keeps its operator "
               << (lot.operatorName.isEmpty() ? QStringLiteral("(none)") : lot.operatorName) << ".\n";

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStorageInfo>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -78,10 +79,21 @@ void writeHeatmap(const QString &folder, const QString &fileName, const QString 
     if (!cv::imencode(".png", bgr, bytes))
         throw Error(QStringLiteral("Cannot encode the heatmap of %1").arg(partPath));
     QFile file(target);
-    if (!file.open(QIODevice::WriteOnly) || file.write(reinterpret_cast<const char *>(bytes.data()),
-                                                       static_cast<qint64>(bytes.size())) != static_cast<qint64>(bytes.size()))
-        throw Error(QStringLiteral("Cannot write heatmap %1: %2. Check free space and the folder's permissions, "
-                                   "or run without heatmaps.").arg(target, file.errorString()));
+    const auto size = static_cast<qint64>(bytes.size());
+    if (file.open(QIODevice::WriteOnly) && file.write(reinterpret_cast<const char *>(bytes.data()), size) == size
+        && file.flush())
+        return;
+    // Qt 6.4 reports a full disk as "Unknown error", so the free space is
+    // checked here. A half-written overlay is removed rather than left to
+    // look like a result.
+    QString reason = file.errorString();
+    const QStorageInfo storage(folder);
+    if (storage.isValid() && storage.bytesAvailable() < size)
+        reason = QStringLiteral("the disk is full (%1 bytes free, %2 needed)").arg(storage.bytesAvailable()).arg(size);
+    file.close();
+    file.remove();
+    throw Error(QStringLiteral("Cannot write heatmap %1: %2. Free disk space or fix the folder's permissions, "
+                               "or run without heatmaps.").arg(target, reason));
 }
 
 } // namespace patchead

@@ -82,6 +82,7 @@ private slots:
     void referencesIdentical();
     void referencesOtherSize();
     void referencesOutlierWarned();
+    void referencesAreLotRejected();
 
     void model_data();
     void model();
@@ -96,6 +97,7 @@ private slots:
     void similarLotNamesKeepOwnFiles();
     void resumeNamesIgnoredOptions();
     void commandHelpNamesCommand();
+    void evalOverlaysOutsideData();
 
 private:
     QString path(const QString &name) const { return mDir.filePath(name); }
@@ -419,9 +421,20 @@ void TestCliInputs::referencesOutlierWarned()
              qPrintable(result.out));
     QCOMPARE(result.out.count(QStringLiteral("looks unlike the others")), 1);
 
-    const CommandResult clean = runPatchead(inspectArguments(mReferences, path(QStringLiteral("clean.sqlite")),
+    const CommandResult clean = runPatchead(inspectArguments(mLot, path(QStringLiteral("clean.sqlite")),
                                                              QStringLiteral("clean")));
     QVERIFY2(!clean.out.contains(QStringLiteral("looks unlike the others")), qPrintable(clean.out));
+}
+
+void TestCliInputs::referencesAreLotRejected()
+{
+    const QString database = path(QStringLiteral("self.sqlite"));
+    QStringList arguments = inspectArguments(mReferences, database, QStringLiteral("self"));
+    const CommandResult result = runPatchead(arguments);
+    QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
+    QVERIFY2(result.err.contains(QStringLiteral("is the lot folder, so every part would be compared with itself")),
+             qPrintable(result.err));
+    QVERIFY(!QFileInfo::exists(database));
 }
 
 void TestCliInputs::referencesOtherSize()
@@ -681,9 +694,11 @@ void TestCliInputs::similarLotNamesKeepOwnFiles()
 {
     const QString out = path(QStringLiteral("similar-out"));
     const QString database = path(QStringLiteral("similar.sqlite"));
+    const QString lot = path(QStringLiteral("similar lot"));
+    writeParts(lot, QStringLiteral("part"), 3, 128, 40);
     QStringList csvPaths;
     for (const QString &name : {QStringLiteral("line/1"), QStringLiteral("line_1")}) {
-        const CommandResult result = runPatchead(clitest::inspectArguments(mReferences, mReferences, database, name, out));
+        const CommandResult result = runPatchead(clitest::inspectArguments(mReferences, lot, database, name, out));
         QVERIFY2(result.exitCode == 0 || result.exitCode == 1, qPrintable(result.all()));
         const QRegularExpression csvLine(QStringLiteral("CSV (.+\\.csv)"));
         const QRegularExpressionMatch match = csvLine.match(result.out);
@@ -702,15 +717,25 @@ void TestCliInputs::resumeNamesIgnoredOptions()
 {
     const QString database = path(QStringLiteral("resume-options.sqlite"));
     const QString name = QStringLiteral("resume options");
-    QStringList first = clitest::inspectArguments(mReferences, mReferences, database, name, path(QStringLiteral("resume-out")));
+    const QString lot = path(QStringLiteral("resume lot"));
+    writeParts(lot, QStringLiteral("part"), 3, 128, 50);
+    QStringList first = clitest::inspectArguments(mReferences, lot, database, name, path(QStringLiteral("resume-out")));
     first << QStringLiteral("--threshold") << QStringLiteral("0.05") << QStringLiteral("--operator") << QStringLiteral("alice");
     const CommandResult firstRun = runPatchead(first);
     QVERIFY2(firstRun.exitCode == 0 || firstRun.exitCode == 1, qPrintable(firstRun.all()));
     QVERIFY2(!firstRun.out.contains(QStringLiteral("was not applied")), qPrintable(firstRun.out));
 
-    QStringList second = clitest::inspectArguments(mReferences, mReferences, database, name, path(QStringLiteral("resume-out")));
+    QStringList second = clitest::inspectArguments(mReferences, lot, database, name, path(QStringLiteral("resume-out")));
     second << QStringLiteral("--threshold") << QStringLiteral("0.2") << QStringLiteral("--operator") << QStringLiteral("bob");
     const CommandResult resumed = runPatchead(second);
+    const QString margin = path(QStringLiteral("resume-margin.sqlite"));
+    QStringList derived = clitest::inspectArguments(mReferences, lot, margin, name, path(QStringLiteral("resume-out")));
+    QVERIFY(runPatchead(derived).exitCode <= 1);
+    derived << QStringLiteral("--reject-margin") << QStringLiteral("0.5");
+    const CommandResult marginRun = runPatchead(derived);
+    QVERIFY2(marginRun.out.contains(QStringLiteral("note: --reject-margin 0.5 was not applied: the lot keeps its "
+                                                   "stored thresholds, derived with margin 0.1.")),
+             qPrintable(marginRun.all()));
     QVERIFY2(resumed.exitCode == 0 || resumed.exitCode == 1, qPrintable(resumed.all()));
     QVERIFY2(resumed.out.contains(QStringLiteral("note: --threshold 0.2 was not applied: the lot keeps its stored "
                                                  "reject threshold 0.05")),
@@ -726,6 +751,22 @@ void TestCliInputs::commandHelpNamesCommand()
         QCOMPARE(help.exitCode, 0);
         QVERIFY2(help.out.startsWith(QStringLiteral("Usage: patchead %1 [options]").arg(command)), qPrintable(help.out));
     }
+}
+
+// Overlays written into a data set would be scored as test images by the
+// next evaluation; the command stops before it loads the encoder.
+void TestCliInputs::evalOverlaysOutsideData()
+{
+    const QString dataset = path(QStringLiteral("eval-set/part"));
+    writeParts(dataset + QStringLiteral("/train/good"), QStringLiteral("t"), 2, 64, 80);
+    writeParts(dataset + QStringLiteral("/test/good"), QStringLiteral("g"), 2, 64, 90);
+    const QStringList before = QDir(dataset + QStringLiteral("/test/good")).entryList(QDir::Files);
+    const CommandResult result = runPatchead({QStringLiteral("eval"), QStringLiteral("--dataset"), dataset,
+                                              QStringLiteral("--shots"), QStringLiteral("2"), QStringLiteral("--overlays"),
+                                              dataset + QStringLiteral("/test/good")});
+    QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
+    QVERIFY2(result.err.contains(QStringLiteral("lies inside the data set folder")), qPrintable(result.err));
+    QCOMPARE(QDir(dataset + QStringLiteral("/test/good")).entryList(QDir::Files), before);
 }
 
 #include "test_cli_inputs.moc"
