@@ -168,9 +168,15 @@ QString progressText(const LotProgress &progress)
 void printSummary(const LotSummary &summary, const QString &csvPath, const QString &heatmaps, const QString &db)
 {
     const LotRecord &lot = summary.lot;
+    // Rows of files that were renamed or removed since an earlier run stay
+    // in the lot as its history.
+    const int notInFolder = summary.counts.total - summary.scoredThisRun - summary.alreadyStored;
     out() << "\nLot \"" << lot.name << "\" " << lot.status << ": " << summary.counts.total
           << (summary.counts.total == 1 ? " part" : " parts") << " stored (" << summary.scoredThisRun
-          << " this run, " << summary.alreadyStored << " from earlier runs)\n";
+          << " this run, " << summary.alreadyStored << " from earlier runs";
+    if (notInFolder > 0)
+        out() << ", " << notInFolder << " no longer in the lot folder";
+    out() << ")\n";
     out() << "  pass " << summary.counts.pass << ", review " << summary.counts.review << ", fail "
           << summary.counts.fail << ", unreadable " << summary.counts.error << "\n";
     if (summary.retriedErrors > 0)
