@@ -171,6 +171,10 @@ int runReport(const QStringList &arguments)
 
     std::unique_ptr<LotStore> store = openExistingStore(parser);
     const LotRecord lot = findRequestedLot(*store, parser);
+    if (lot.status != QLatin1String("complete"))
+        out() << "Note: lot \"" << lot.name << "\" is incomplete (status " << lot.status
+              << "), so parts not scored yet are missing from this export. Run the inspection of the lot again to "
+                 "finish it.\n";
     if (pdf)
         writePdf(*store, lot, parser);
     if (csv)

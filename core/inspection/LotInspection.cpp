@@ -78,11 +78,16 @@ std::vector<RejectedInput> outlierReferences(const ReferenceSet &references)
         std::vector<double> others = scores;
         others.erase(others.begin() + index);
         const QString path = references.images()[std::size_t(index)].path;
-        const QString reason = QStringLiteral("leave-one-out score %1 is %2 times the median of the other references "
+        const double score = scores[std::size_t(index)];
+        const double median = quantile(others, 0.5);
+        // Copies of one image among the others leave a median of 0.
+        const QString ratio = median > 0.0 ? QStringLiteral("%1 times").arg(score / median, 0, 'f', 1)
+                                           : QStringLiteral("far above");
+        const QString reason = QStringLiteral("leave-one-out score %1 is %2 the median of the other references "
                                               "(%3), so it raises the derived thresholds")
-                                   .arg(scores[std::size_t(index)], 0, 'f', 5)
-                                   .arg(scores[std::size_t(index)] / quantile(others, 0.5), 0, 'f', 1)
-                                   .arg(quantile(others, 0.5), 0, 'f', 5);
+                                   .arg(score, 0, 'f', 5)
+                                   .arg(ratio)
+                                   .arg(median, 0, 'f', 5);
         qCWarning(lcInspection).noquote() << "Reference" << path << "looks unlike the others:" << reason;
         outliers.push_back({path, reason});
     }

@@ -145,6 +145,25 @@ void addReferences(ReportBlocks &blocks, const ReportStyle &style, const LotRepo
                                           "other references."))->keepWithNext = true;
     for (int first = 0; first < data.references.size(); first += ReferenceStripBlock::kPerRow)
         add<ReferenceStripBlock>(blocks, style, data.references.mid(first, ReferenceStripBlock::kPerRow));
+
+    // The same rule as the warning of the inspection: such a reference sets
+    // the derived thresholds, so defects may have passed.
+    std::vector<double> scores;
+    for (const ReferenceRecord &reference : data.references)
+        scores.push_back(reference.leaveOneOutScore);
+    for (const int index : outlierReferenceIndices(scores)) {
+        std::vector<double> others = scores;
+        others.erase(others.begin() + index);
+        const double median = quantile(others, 0.5);
+        const ReferenceRecord &reference = data.references.at(index);
+        add<ParagraphBlock>(blocks, style,
+                            QStringLiteral("Reference %1 looks unlike the others: its leave-one-out score %2 is far "
+                                           "above the median of the other references (%3), so it raised the derived "
+                                           "thresholds and defects may have passed.")
+                                .arg(QFileInfo(reference.path).fileName(), reportScore(reference.leaveOneOutScore),
+                                     reportScore(median)),
+                            style.bodyBold, style.fail);
+    }
 }
 
 void addPartRows(ReportBlocks &blocks, const ReportStyle &style, const LotStore &store, const LotReportData &data,

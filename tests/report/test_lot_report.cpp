@@ -97,6 +97,7 @@ private slots:
     void histogramBinsScoredParts();
     void cjkNamesAreWritten();
     void incompleteLotIsMarked();
+    void outlierReferenceIsNamed();
 
 private:
     QString writeReport(const QString &fileName, const LotReportOptions &options);
@@ -459,6 +460,37 @@ void LotReportTest::incompleteLotIsMarked()
     const QString text = flat(pdfText(pdf, 1));
     QVERIFY2(text.contains(QStringLiteral("Incomplete lot")), qPrintable(text.left(600)));
     QVERIFY2(text.contains(QStringLiteral("(status running)")), qPrintable(text.left(600)));
+}
+
+// A reference whose leave-one-out score is far above the others' set the
+// derived thresholds; the report names it as the inspection did.
+void LotReportTest::outlierReferenceIsNamed()
+{
+    QVERIFY(!mFlaggedText.contains(QStringLiteral("looks unlike the others")));
+
+    LotRecord lot;
+    lot.name = QStringLiteral("outlier lot");
+    lot.folder = mDir.filePath(QStringLiteral("outlier"));
+    lot.status = QStringLiteral("complete");
+    const qint64 lotId = addOnePartLot(*mStore, lot, QDir(lot.folder).filePath(QStringLiteral("part_001.png")), 6);
+    QVERIFY(lotId > 0);
+    QVector<ReferenceRecord> references;
+    const QVector<double> scores{0.050, 0.055, 0.189, 0.060};
+    for (int i = 0; i < scores.size(); ++i) {
+        ReferenceRecord reference;
+        reference.lotId = lotId;
+        reference.path = mDir.filePath(QStringLiteral("outlier-refs/ref_%1.png").arg(i));
+        reference.sha256 = QString(64, QLatin1Char('a' + i));
+        reference.leaveOneOutScore = scores[i];
+        references.append(reference);
+    }
+    mStore->setReferences(lotId, references);
+
+    const QString pdf = mDir.filePath(QStringLiteral("outlier.pdf"));
+    writeLotReport(*mStore, lotId, pdf);
+    const QString text = flat(pdfText(pdf));
+    QVERIFY2(text.contains(QStringLiteral("Reference ref_2.png looks unlike the others")), qPrintable(text.left(1500)));
+    QCOMPARE(text.count(QStringLiteral("looks unlike the others")), 1);
 }
 
 QTEST_MAIN(LotReportTest)
