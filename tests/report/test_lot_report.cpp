@@ -55,6 +55,17 @@ private:
     qreal mHeight;
 };
 
+// A lot named `name` in `folder`, with status `status` and the fields that
+// addOnePartLot fills left empty.
+LotRecord namedLot(const QString &name, const QString &folder, const QString &status)
+{
+    LotRecord lot;
+    lot.name = name;
+    lot.folder = folder;
+    lot.status = status;
+    return lot;
+}
+
 // A lot with the report's thresholds and one failing part, for the tests
 // that need a lot of their own. Returns the lot id, or 0 when the part image
 // cannot be written.
@@ -448,10 +459,8 @@ void LotReportTest::incompleteLotIsMarked()
 {
     QVERIFY(!mFlaggedText.contains(QStringLiteral("Incomplete lot")));
 
-    LotRecord lot;
-    lot.name = QStringLiteral("killed lot");
-    lot.folder = mDir.filePath(QStringLiteral("killed"));
-    lot.status = QStringLiteral("running");
+    const LotRecord lot = namedLot(QStringLiteral("killed lot"), mDir.filePath(QStringLiteral("killed")),
+                                   QStringLiteral("running"));
     const qint64 lotId = addOnePartLot(*mStore, lot, QDir(lot.folder).filePath(QStringLiteral("part_001.png")), 5);
     QVERIFY(lotId > 0);
 
@@ -468,10 +477,8 @@ void LotReportTest::outlierReferenceIsNamed()
 {
     QVERIFY(!mFlaggedText.contains(QStringLiteral("looks unlike the others")));
 
-    LotRecord lot;
-    lot.name = QStringLiteral("outlier lot");
-    lot.folder = mDir.filePath(QStringLiteral("outlier"));
-    lot.status = QStringLiteral("complete");
+    const LotRecord lot = namedLot(QStringLiteral("outlier lot"), mDir.filePath(QStringLiteral("outlier")),
+                                   QStringLiteral("complete"));
     const qint64 lotId = addOnePartLot(*mStore, lot, QDir(lot.folder).filePath(QStringLiteral("part_001.png")), 6);
     QVERIFY(lotId > 0);
     QVector<ReferenceRecord> references;
