@@ -123,7 +123,7 @@ void writeCsv(LotStore &store, const LotRecord &lot, const QString &path)
 
 void writeJson(LotStore &store, const LotRecord &lot, const QString &path)
 {
-    writeLotJson(path, lot, store.parts(lot.id), store.thresholdHistory(lot.id));
+    writeLotJson(path, lot, store.parts(lot.id), store.thresholdHistory(lot.id), store.references(lot.id));
     appendExportAudit(store, lot.id, QStringLiteral("json_exported"), path);
     out() << "JSON " << QFileInfo(path).absoluteFilePath() << "\n";
 }

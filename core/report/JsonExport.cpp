@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace patchead {
@@ -72,6 +73,25 @@ QJsonObject countsJson(const QVector<PartRecord> &parts)
             {QStringLiteral("error"), counts[static_cast<int>(Verdict::Error)]}};
 }
 
+QJsonArray referencesJson(const QVector<ReferenceRecord> &references)
+{
+    std::vector<double> scores;
+    for (const ReferenceRecord &reference : references)
+        scores.push_back(reference.leaveOneOutScore);
+    const std::vector<int> outliers = outlierReferenceIndices(scores);
+    QJsonArray array;
+    for (int i = 0; i < references.size(); ++i) {
+        const ReferenceRecord &reference = references.at(i);
+        const bool scored = std::isfinite(reference.leaveOneOutScore);
+        array.append(QJsonObject{
+            {QStringLiteral("path"), reference.path},
+            {QStringLiteral("sha256"), reference.sha256},
+            {QStringLiteral("leave_one_out_score"), scored ? QJsonValue(reference.leaveOneOutScore) : QJsonValue()},
+            {QStringLiteral("unlike_others"), std::find(outliers.begin(), outliers.end(), i) != outliers.end()}});
+    }
+    return array;
+}
+
 } // namespace
 
 QJsonObject partJson(const LotRecord &lot, const PartRecord &part)
@@ -93,7 +113,7 @@ QJsonObject partJson(const LotRecord &lot, const PartRecord &part)
 }
 
 QJsonObject lotJson(const LotRecord &lot, const QVector<PartRecord> &parts,
-                    const QVector<ThresholdChange> &thresholdHistory)
+                    const QVector<ThresholdChange> &thresholdHistory, const QVector<ReferenceRecord> &references)
 {
     QJsonArray partArray;
     for (const PartRecord &part : parts)
@@ -103,17 +123,18 @@ QJsonObject lotJson(const LotRecord &lot, const QVector<PartRecord> &parts,
             {QStringLiteral("lot"), lotRecordJson(lot)},
             {QStringLiteral("thresholds"), thresholdsJson(lot, thresholdHistory)},
             {QStringLiteral("counts"), countsJson(parts)},
+            {QStringLiteral("references"), referencesJson(references)},
             {QStringLiteral("parts"), partArray}};
 }
 
 void writeLotJson(const QString &path, const LotRecord &lot, const QVector<PartRecord> &parts,
-                  const QVector<ThresholdChange> &thresholdHistory)
+                  const QVector<ThresholdChange> &thresholdHistory, const QVector<ReferenceRecord> &references)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         throw Error(QStringLiteral("Cannot write JSON %1: %2. Check that the folder exists and is writable.")
                         .arg(path, file.errorString()));
-    file.write(QJsonDocument(lotJson(lot, parts, thresholdHistory)).toJson(QJsonDocument::Indented));
+    file.write(QJsonDocument(lotJson(lot, parts, thresholdHistory, references)).toJson(QJsonDocument::Indented));
     if (!file.commit())
         throw Error(QStringLiteral("Cannot write JSON %1: %2. Check free space and permissions.")
                         .arg(path, file.errorString()));

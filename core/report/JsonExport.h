@@ -19,13 +19,18 @@ QJsonObject partJson(const LotRecord &lot, const PartRecord &part);
 
 // The lot export: {"format", "format_version", "lot": {...},
 // "thresholds": {"reject", "review", "rule", "history": [...]},
-// "counts": {...}, "parts": [partJson, ...]}. Times are ISO 8601 UTC.
+// "counts": {...}, "references": [{"path", "sha256", "leave_one_out_score",
+// "unlike_others"}, ...], "parts": [partJson, ...]}. Times are ISO 8601 UTC.
+// "unlike_others" marks a reference that outlierReferenceIndices finds,
+// whose score raised the derived thresholds.
 QJsonObject lotJson(const LotRecord &lot, const QVector<PartRecord> &parts,
-                    const QVector<ThresholdChange> &thresholdHistory);
+                    const QVector<ThresholdChange> &thresholdHistory,
+                    const QVector<ReferenceRecord> &references = {});
 
 // Writes lotJson as indented UTF-8 JSON, through a temporary file that is
 // renamed on success. Throws Error naming the file when it cannot be written.
 void writeLotJson(const QString &path, const LotRecord &lot, const QVector<PartRecord> &parts,
-                  const QVector<ThresholdChange> &thresholdHistory);
+                  const QVector<ThresholdChange> &thresholdHistory,
+                  const QVector<ReferenceRecord> &references = {});
 
 } // namespace patchead

@@ -84,6 +84,7 @@ private slots:
     void jsonRoundTrip();
     void jsonMatchesCsvText();
     void jsonWritesNullForUnscoredPart();
+    void jsonListsReferences();
     void exportToMissingFolderFails();
 
 private:
@@ -161,7 +162,7 @@ void ReportExportsTest::csvKeepsUtf8Names()
 }
 
 // A part file or operator name that a spreadsheet would run as a formula
-// is written as text, with a leading apostrophe; numbers keep their sign.
+// is written as text, with a leading apostrophe. Numbers keep their sign.
 void ReportExportsTest::csvNeutralisesFormulas()
 {
     LotRecord lot = mLot;
@@ -272,6 +273,27 @@ void ReportExportsTest::jsonWritesNullForUnscoredPart()
     QVERIFY(broken.value(QStringLiteral("raw_score")).isNull());
     QVERIFY(broken.value(QStringLiteral("normalised_score")).isNull());
     QCOMPARE(broken.value(QStringLiteral("error")).toString(), QStringLiteral("not an image"));
+}
+
+// The references of a lot travel with its export, with the reference that
+// raised the derived thresholds marked.
+void ReportExportsTest::jsonListsReferences()
+{
+    QVector<ReferenceRecord> references;
+    const QVector<double> scores{0.050, 0.055, 0.189, 0.060};
+    for (int i = 0; i < scores.size(); ++i)
+        references.append({0, mLot.id, QStringLiteral("/refs/ref_%1.png").arg(i), QString(64, QLatin1Char('a' + i)),
+                           scores[i]});
+    const QJsonArray array = lotJson(mLot, mParts, {}, references).value(QStringLiteral("references")).toArray();
+    QCOMPARE(array.size(), 4);
+    for (int i = 0; i < array.size(); ++i) {
+        const QJsonObject reference = array[i].toObject();
+        QCOMPARE(reference.value(QStringLiteral("path")).toString(), references[i].path);
+        QCOMPARE(reference.value(QStringLiteral("sha256")).toString(), references[i].sha256);
+        QCOMPARE(reference.value(QStringLiteral("leave_one_out_score")).toDouble(), scores[i]);
+        QCOMPARE(reference.value(QStringLiteral("unlike_others")).toBool(), i == 2);
+    }
+    QVERIFY(lotJson(mLot, mParts, {}).value(QStringLiteral("references")).toArray().isEmpty());
 }
 
 void ReportExportsTest::exportToMissingFolderFails()
