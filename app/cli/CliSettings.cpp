@@ -72,6 +72,11 @@ void readMaskOptions(const QCommandLineParser &parser, MaskSettings &mask)
     mask.maskImagePath = parser.value(QStringLiteral("mask-image"));
     const bool regionGiven = parser.isSet(QStringLiteral("roi")) || parser.isSet(QStringLiteral("ignore"))
         || parser.isSet(QStringLiteral("mask-image"));
+    // A region without --mask turns the region mask on; an explicit
+    // "--mask none" beside a region is a contradiction, not a default.
+    if (regionGiven && mask.source == MaskSource::None && parser.isSet(QStringLiteral("mask")))
+        throw SettingsError(QStringLiteral("--mask none turns masking off, but --roi, --ignore or --mask-image "
+                                           "gives a region; leave --mask out or give --mask region."));
     if (regionGiven && mask.source == MaskSource::None)
         mask.source = MaskSource::Region;
 }

@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace patchead::cli {
@@ -89,6 +90,13 @@ std::vector<quint32> seedsFromOption(const QString &text)
     }
     if (seeds.empty())
         throw SettingsError(QStringLiteral("--seeds is empty."));
+    // A repeated seed draws the same references twice and shrinks the
+    // standard deviation over seeds without a new measurement.
+    for (std::size_t i = 1; i < seeds.size(); ++i) {
+        if (std::find(seeds.begin(), seeds.begin() + std::ptrdiff_t(i), seeds[i]) != seeds.begin() + std::ptrdiff_t(i))
+            throw SettingsError(QStringLiteral("--seeds \"%1\" repeats seed %2; give distinct seeds.")
+                                    .arg(text).arg(seeds[i]));
+    }
     return seeds;
 }
 

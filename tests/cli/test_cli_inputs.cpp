@@ -568,6 +568,8 @@ void TestCliInputs::badOptions_data()
                                         << "Error: --threshold was given more than once (0.2, 0.1); give it once.";
     QTest::newRow("stray argument") << QStringList{"--name", "a", "b"}
                                     << "Error: \"b\" is not an option or the value of one.";
+    QTest::newRow("no mask beside a region") << QStringList{"--mask", "none", "--roi", "0.1,0.1,0.8,0.8"}
+                                             << "Error: --mask none turns masking off, but --roi";
     QTest::newRow("decimal comma") << QStringList{"--threshold", "1,5"}
                                    << "Error: --threshold needs a number, got \"1,5\". Write decimals with a point: 1.5.";
     QTest::newRow("region outside the image") << QStringList{"--mask", "region", "--roi", "2,2,0.5,0.5"}
@@ -754,7 +756,8 @@ void TestCliInputs::commandHelpNamesCommand()
 }
 
 // Overlays written into a data set would be scored as test images by the
-// next evaluation; the command stops before it loads the encoder.
+// next evaluation, and a repeated seed would count one draw twice. Both
+// stop the command before it loads the encoder.
 void TestCliInputs::evalOverlaysOutsideData()
 {
     const QString dataset = path(QStringLiteral("eval-set/part"));
@@ -767,6 +770,13 @@ void TestCliInputs::evalOverlaysOutsideData()
     QVERIFY2(result.exitCode == 2, qPrintable(result.all()));
     QVERIFY2(result.err.contains(QStringLiteral("lies inside the data set folder")), qPrintable(result.err));
     QCOMPARE(QDir(dataset + QStringLiteral("/test/good")).entryList(QDir::Files), before);
+
+    const CommandResult seeds = runPatchead({QStringLiteral("eval"), QStringLiteral("--dataset"), dataset,
+                                             QStringLiteral("--shots"), QStringLiteral("2"), QStringLiteral("--seeds"),
+                                             QStringLiteral("0,0")});
+    QVERIFY2(seeds.exitCode == 2, qPrintable(seeds.all()));
+    QVERIFY2(seeds.err.contains(QStringLiteral("--seeds \"0,0\" repeats seed 0; give distinct seeds.")),
+             qPrintable(seeds.err));
 }
 
 #include "test_cli_inputs.moc"
