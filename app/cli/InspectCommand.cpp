@@ -93,19 +93,6 @@ void requireTwoReferences(const LotRequest &request)
                             .arg(request.referencePaths.front()));
 }
 
-// A reference folder that is the lot folder compares every part with
-// itself, so every part passes.
-void requireReferencesOutsideLot(const QStringList &referenceArguments, const QString &lotFolder)
-{
-    const QString lot = QFileInfo(lotFolder).canonicalFilePath();
-    for (const QString &reference : referenceArguments) {
-        if (QFileInfo(reference).isDir() && !lot.isEmpty() && QFileInfo(reference).canonicalFilePath() == lot)
-            throw SettingsError(QStringLiteral("--references %1 is the lot folder, so every part would be compared "
-                                               "with itself and pass. Give a folder of known-good images outside "
-                                               "the lot.").arg(reference));
-    }
-}
-
 LotRequest requestFromOptions(const QCommandLineParser &parser, const QString &outFolder)
 {
     for (const QString &required : {QStringLiteral("lot"), QStringLiteral("db")}) {

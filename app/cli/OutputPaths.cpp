@@ -84,6 +84,17 @@ void requireNotDatabase(const QString &option, const QString &output, const QStr
     }
 }
 
+void requireReferencesOutsideLot(const QStringList &referenceArguments, const QString &lotFolder)
+{
+    const QString lot = resolvedPath(lotFolder);
+    for (const QString &reference : referenceArguments) {
+        if (QFileInfo(reference).isDir() && resolvedPath(reference) == lot)
+            throw SettingsError(QStringLiteral("--references %1 is the lot folder, so every part would be compared "
+                                               "with itself and pass. Give a folder of known-good images outside "
+                                               "the lot.").arg(reference));
+    }
+}
+
 void requireHeatmapsOutsideInputs(const QString &heatmapFolder, const QString &lotFolder,
                                   const QStringList &referenceArguments)
 {

@@ -1,8 +1,9 @@
 #pragma once
 
-// Checks of the files and folders that commands write, made before anything
-// is written: an output must not replace the lot database, heatmaps must not
-// land among the lot's images, and the output folders must be writable.
+// Checks of the files and folders that commands read and write, made before
+// anything is written. An output must not replace the lot database, and
+// heatmaps must not land among the lot's images. The references must not be
+// the lot, and the output folders must be writable.
 
 #include <QString>
 #include <QStringList>
@@ -25,6 +26,10 @@ void requireNotDatabase(const QString &option, const QString &output, const QStr
 // lot database, not only --db) or an image (PNG, JPEG, BMP, TIFF, WebP), which
 // an export would replace: a part, a reference or another lot's results.
 void requireReplaceableOutput(const QString &option, const QString &output);
+
+// Throws SettingsError when a folder of --references is the lot folder, whose
+// parts would each be compared with themselves and pass.
+void requireReferencesOutsideLot(const QStringList &referenceArguments, const QString &lotFolder);
 
 // Throws SettingsError when the heatmap folder is the lot folder or a folder
 // of references, whose overlays the next run would read as parts or as

@@ -66,28 +66,25 @@ void warmUpPartEncoder(FeatureExtractor &extractor, const Encoder &encoder)
         extractor.extract(grey);
 }
 
-// References unlike the others (outlierReferenceIndices), each with its
-// leave-one-out score and the median of the others' scores.
-std::vector<RejectedInput> outlierReferences(const ReferenceSet &references)
+// References unlike the others (findOutlierReferences), each with its
+// leave-one-out score and the median of the others' scores in words.
+std::vector<RejectedInput> describeOutlierReferences(const ReferenceSet &references)
 {
     std::vector<double> scores;
     for (const ReferenceImage &image : references.images())
         scores.push_back(image.leaveOneOutScore);
     std::vector<RejectedInput> outliers;
-    for (const int index : outlierReferenceIndices(scores)) {
-        std::vector<double> others = scores;
-        others.erase(others.begin() + index);
-        const QString path = references.images()[std::size_t(index)].path;
-        const double score = scores[std::size_t(index)];
-        const double median = quantile(others, 0.5);
+    for (const ReferenceOutlier &outlier : findOutlierReferences(scores)) {
+        const QString path = references.images()[std::size_t(outlier.index)].path;
         // Copies of one image among the others leave a median of 0.
-        const QString ratio = median > 0.0 ? QStringLiteral("%1 times").arg(score / median, 0, 'f', 1)
-                                           : QStringLiteral("far above");
+        const QString ratio = outlier.othersMedian > 0.0
+            ? QStringLiteral("%1 times").arg(outlier.score / outlier.othersMedian, 0, 'f', 1)
+            : QStringLiteral("far above");
         const QString reason = QStringLiteral("leave-one-out score %1 is %2 the median of the other references "
                                               "(%3), so it raises the derived thresholds")
-                                   .arg(score, 0, 'f', 5)
+                                   .arg(outlier.score, 0, 'f', 5)
                                    .arg(ratio)
-                                   .arg(median, 0, 'f', 5);
+                                   .arg(outlier.othersMedian, 0, 'f', 5);
         qCWarning(lcInspection).noquote() << "Reference" << path << "looks unlike the others:" << reason;
         outliers.push_back({path, reason});
     }
@@ -233,20 +230,18 @@ void LotInspection::scoreParts(const QStringList &parts, const LotRecord &lot, c
     const Thresholds thresholds{lot.rejectThreshold, lot.reviewThreshold, lot.thresholdRule};
     QSet<QString> alreadyStored;
     QSet<QString> storedErrors;
-    QSet<QString> changedFiles;
     const QSet<QString> lotPaths(parts.cbegin(), parts.cend());
     for (const PartRecord &stored : mStore.parts(lot.id)) {
         if (stored.verdict == Verdict::Error)
             storedErrors.insert(stored.path);
         else if (lotPaths.contains(stored.path) && recordChangedFile(lot, stored))
-            changedFiles.insert(stored.path);
+            ++summary.changedFiles;
         else
             alreadyStored.insert(stored.path);
     }
     if (!storedErrors.isEmpty())
         qCInfo(lcInspection) << "Lot" << lot.name << ":" << storedErrors.size()
                              << "parts stored as unreadable by an earlier run are scored again";
-    summary.changedFiles = int(changedFiles.size());
     mStore.setLotStatus(lot.id, QStringLiteral("running"));
     mStore.appendAudit(lot.id, QStringLiteral("inspection_started"),
                        compactJson({{QStringLiteral("parts"), parts.size()},
@@ -346,7 +341,7 @@ LotSummary LotInspection::runFewShot(const LotRequest &request, const QStringLis
     LotSummary summary;
     summary.alignment = references.alignment();
     summary.rejectedReferences = references.rejected();
-    summary.outlierReferences = outlierReferences(references);
+    summary.outlierReferences = describeOutlierReferences(references);
     // Lanes run LibTorch and the search on one thread each, so that the
     // stages that run on one thread anyway (decoding, preprocessing, the map,
     // the heatmap file) overlap with the other lanes' work.

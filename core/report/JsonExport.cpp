@@ -78,7 +78,7 @@ QJsonArray referencesJson(const QVector<ReferenceRecord> &references)
     std::vector<double> scores;
     for (const ReferenceRecord &reference : references)
         scores.push_back(reference.leaveOneOutScore);
-    const std::vector<int> outliers = outlierReferenceIndices(scores);
+    const std::vector<ReferenceOutlier> outliers = findOutlierReferences(scores);
     QJsonArray array;
     for (int i = 0; i < references.size(); ++i) {
         const ReferenceRecord &reference = references.at(i);
@@ -87,7 +87,8 @@ QJsonArray referencesJson(const QVector<ReferenceRecord> &references)
             {QStringLiteral("path"), reference.path},
             {QStringLiteral("sha256"), reference.sha256},
             {QStringLiteral("leave_one_out_score"), scored ? QJsonValue(reference.leaveOneOutScore) : QJsonValue()},
-            {QStringLiteral("unlike_others"), std::find(outliers.begin(), outliers.end(), i) != outliers.end()}});
+            {QStringLiteral("unlike_others"),
+             std::any_of(outliers.begin(), outliers.end(), [i](const ReferenceOutlier &o) { return o.index == i; })}});
     }
     return array;
 }

@@ -21,7 +21,7 @@ QJsonObject partJson(const LotRecord &lot, const PartRecord &part);
 // "thresholds": {"reject", "review", "rule", "history": [...]},
 // "counts": {...}, "references": [{"path", "sha256", "leave_one_out_score",
 // "unlike_others"}, ...], "parts": [partJson, ...]}. Times are ISO 8601 UTC.
-// "unlike_others" marks a reference that outlierReferenceIndices finds,
+// "unlike_others" marks a reference that findOutlierReferences finds,
 // whose score raised the derived thresholds.
 QJsonObject lotJson(const LotRecord &lot, const QVector<PartRecord> &parts,
                     const QVector<ThresholdChange> &thresholdHistory,

@@ -151,17 +151,14 @@ void addReferences(ReportBlocks &blocks, const ReportStyle &style, const LotRepo
     std::vector<double> scores;
     for (const ReferenceRecord &reference : data.references)
         scores.push_back(reference.leaveOneOutScore);
-    for (const int index : outlierReferenceIndices(scores)) {
-        std::vector<double> others = scores;
-        others.erase(others.begin() + index);
-        const double median = quantile(others, 0.5);
-        const ReferenceRecord &reference = data.references.at(index);
+    for (const ReferenceOutlier &outlier : findOutlierReferences(scores)) {
+        const ReferenceRecord &reference = data.references.at(outlier.index);
         add<ParagraphBlock>(blocks, style,
                             QStringLiteral("Reference %1 looks unlike the others: its leave-one-out score %2 is far "
                                            "above the median of the other references (%3), so it raised the derived "
                                            "thresholds and defects may have passed.")
                                 .arg(QFileInfo(reference.path).fileName(), reportScore(reference.leaveOneOutScore),
-                                     reportScore(median)),
+                                     reportScore(outlier.othersMedian)),
                             style.bodyBold, style.fail);
     }
 }

@@ -72,9 +72,9 @@ Thresholds fixedThresholds(double reject, double review)
     return thresholds;
 }
 
-std::vector<int> outlierReferenceIndices(const std::vector<double> &leaveOneOutScores, double ratio)
+std::vector<ReferenceOutlier> findOutlierReferences(const std::vector<double> &leaveOneOutScores, double ratio)
 {
-    std::vector<int> outliers;
+    std::vector<ReferenceOutlier> outliers;
     if (leaveOneOutScores.size() < 3)
         return outliers;
     for (std::size_t i = 0; i < leaveOneOutScores.size(); ++i) {
@@ -85,7 +85,7 @@ std::vector<int> outlierReferenceIndices(const std::vector<double> &leaveOneOutS
         }
         const double median = quantile(others, 0.5);
         if (leaveOneOutScores[i] > ratio * median && leaveOneOutScores[i] > median + 1e-6)
-            outliers.push_back(static_cast<int>(i));
+            outliers.push_back({static_cast<int>(i), leaveOneOutScores[i], median});
     }
     return outliers;
 }

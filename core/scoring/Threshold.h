@@ -35,14 +35,21 @@ Thresholds thresholdsFromGoodScores(const std::vector<double> &leaveOneOutScores
 // SettingsError for fewer than three scores.
 Thresholds thresholdsFromLotScores(const std::vector<double> &scores, double reviewSpread, double rejectSpread);
 
-// Indices of references whose leave-one-out score exceeds `ratio` times the
-// median of the other references' scores: an image unlike the others (a
-// defective part, another product, a blank frame) whose score sets the
-// derived thresholds, so that real defects pass. Empty for fewer than three
-// scores, where no median of the others exists.
+// A reference whose leave-one-out score is far above the others'.
+struct ReferenceOutlier {
+    int index = 0;             // position in the scores given
+    double score = 0.0;        // its leave-one-out score
+    double othersMedian = 0.0; // median of the other references' scores
+};
+
+// References whose leave-one-out score exceeds `ratio` times the median of
+// the other references' scores: an image unlike the others (a defective
+// part, another product, a blank frame) whose score sets the derived
+// thresholds, so that real defects pass. Empty for fewer than three scores,
+// where no median of the others exists.
 // NOTE: the default ratio of 2 is a judgement, not a calibrated value. Good
 // references of the synthetic flanges differ by a factor of about 1.3.
-std::vector<int> outlierReferenceIndices(const std::vector<double> &leaveOneOutScores, double ratio = 2.0);
+std::vector<ReferenceOutlier> findOutlierReferences(const std::vector<double> &leaveOneOutScores, double ratio = 2.0);
 
 // Thresholds set by the user; review defaults to reject when not given.
 Thresholds fixedThresholds(double reject, double review = -1.0);

@@ -4,6 +4,18 @@
 
 using namespace patchead;
 
+namespace {
+
+std::vector<int> outlierIndices(const std::vector<double> &scores)
+{
+    std::vector<int> indices;
+    for (const ReferenceOutlier &outlier : findOutlierReferences(scores))
+        indices.push_back(outlier.index);
+    return indices;
+}
+
+} // namespace
+
 class TestThreshold : public QObject {
     Q_OBJECT
 
@@ -34,15 +46,18 @@ private slots:
     void outlierReferenceFound()
     {
         // A blank frame among flange references (scores as in the CLI trial).
-        QCOMPARE(outlierReferenceIndices({0.050, 0.055, 0.189, 0.060}), std::vector<int>{2});
+        QCOMPARE(outlierIndices({0.050, 0.055, 0.189, 0.060}), std::vector<int>{2});
+        const std::vector<ReferenceOutlier> found = findOutlierReferences({0.050, 0.055, 0.189, 0.060});
+        QCOMPARE(found.front().score, 0.189);
+        QCOMPARE(found.front().othersMedian, 0.055);
         // Good references within a factor 1.3 of each other.
-        QVERIFY(outlierReferenceIndices({0.070, 0.080, 0.090, 0.085}).empty());
+        QVERIFY(outlierIndices({0.070, 0.080, 0.090, 0.085}).empty());
         // Two of three alike: the third is the outlier, not the pair.
-        QCOMPARE(outlierReferenceIndices({0.1, 0.1, 0.5}), std::vector<int>{2});
+        QCOMPARE(outlierIndices({0.1, 0.1, 0.5}), std::vector<int>{2});
         // Copies of one image score 0 and have no outlier.
-        QVERIFY(outlierReferenceIndices({0.0, 0.0, 0.0}).empty());
+        QVERIFY(outlierIndices({0.0, 0.0, 0.0}).empty());
         // Two references have no median of the others.
-        QVERIFY(outlierReferenceIndices({0.05, 0.5}).empty());
+        QVERIFY(outlierIndices({0.05, 0.5}).empty());
     }
 
     void fixedThresholdsKeepReviewBelowReject()
