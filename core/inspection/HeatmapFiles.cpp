@@ -83,8 +83,8 @@ void writeHeatmap(const QString &folder, const QString &fileName, const QString 
     if (file.open(QIODevice::WriteOnly) && file.write(reinterpret_cast<const char *>(bytes.data()), size) == size
         && file.flush())
         return;
-    // Qt 6.4 reports a full disk as "Unknown error", so the free space is
-    // checked here. A half-written overlay is removed rather than left to
+    // QFile of Qt 6.4 (Debian 12) reported a full disk as "Unknown error" in
+    // a trial, so the free space is checked here. A half-written overlay is removed rather than left to
     // look like a result.
     QString reason = file.errorString();
     const QStorageInfo storage(folder);

@@ -82,7 +82,7 @@ public:
     LotInspection(Encoder &encoder, LotStore &store);
 
     // Throws SettingsError when the lot exists with other settings, another
-    // model or other references, when another run holds the lot
+    // model or other references, when another run is inspecting the lot
     // (LotRunLock), or when no reference is usable; StoreError
     // for database failures. Bad part images never throw: they are stored
     // with verdict Error and the message. A re-run scores every part not

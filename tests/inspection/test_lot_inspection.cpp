@@ -292,8 +292,8 @@ private slots:
         QCOMPARE(heatmaps.filter(QRegularExpression(QStringLiteral("^a\\.png~[0-9a-f]{8}_heatmap\\.png$"))).size(), 2);
     }
 
-    // A second run of a lot that another run holds would score every part
-    // twice. It is rejected before anything is stored, and runs once the
+    // A second run of a lot that another run is inspecting would score
+    // every part twice. It is rejected before anything is stored, and runs once the
     // lock is released.
     void heldLotIsRejected()
     {

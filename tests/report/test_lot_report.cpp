@@ -453,8 +453,8 @@ void LotReportTest::cjkNamesAreWritten()
     QVERIFY2(text.contains(partName), qPrintable(text.left(400)));
 }
 
-// A lot whose run was killed stays "running"; its report must not read as
-// the whole lot.
+// A lot whose run was killed stays "running", and its report must not read
+// as the whole lot.
 void LotReportTest::incompleteLotIsMarked()
 {
     QVERIFY(!mFlaggedText.contains(QStringLiteral("Incomplete lot")));
@@ -472,7 +472,7 @@ void LotReportTest::incompleteLotIsMarked()
 }
 
 // A reference whose leave-one-out score is far above the others' set the
-// derived thresholds; the report names it as the inspection did.
+// derived thresholds, so the report names it as the inspection did.
 void LotReportTest::outlierReferenceIsNamed()
 {
     QVERIFY(!mFlaggedText.contains(QStringLiteral("looks unlike the others")));
